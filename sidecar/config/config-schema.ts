@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const milliseconds = z.number().int().positive();
+
+/** Every key of the sidecar's configuration, with its default. Env overlays are listed in ENV_OVERRIDES. */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(8080),
+        adminPort: port.default(9090),
+        bodyLimitBytes: z.number().int().positive().default(33_554_432),
+        shutdownTimeoutMs: milliseconds.default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    gemini: z
+      .object({
+        apiKey: z.string().min(1).optional(),
+        baseUrl: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
+        apiVersion: z.string().regex(/^v1(beta|alpha)?$/).default('v1beta'),
+        connectTimeoutMs: milliseconds.default(10_000),
+        firstByteTimeoutMs: milliseconds.default(600_000),
+        idleTimeoutMs: milliseconds.default(300_000),
+        maxEventBytes: z.number().int().positive().default(67_108_864),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The validated, frozen configuration injected everywhere. */
+export type SidecarConfig = z.infer<typeof configSchema>;
+
+/** One environment variable and the config key it overrides. */
+export interface EnvOverride {
+  env: string;
+  path: readonly [string, string];
+  kind: 'string' | 'integer';
+}
+
+/** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { env: 'PORT', path: ['server', 'port'], kind: 'integer' },
+  { env: 'ADMIN_PORT', path: ['server', 'adminPort'], kind: 'integer' },
+  { env: 'GEMINI_API_KEY', path: ['gemini', 'apiKey'], kind: 'string' },
+  { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
+  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+];

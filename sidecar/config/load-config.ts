@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ENV_OVERRIDES, configSchema, type SidecarConfig } from './config-schema';
+
+/** Start-up configuration failure; its message is the one line printed before exiting. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where the YAML lives when CONFIG_FILE is unset. */
+export const DEFAULT_CONFIG_FILE = 'config/default.yaml';
+
+type Env = Record<string, string | undefined>;
+type Tree = Record<string, unknown>;
+
+/** Reads the YAML file, overlays the environment, validates once and freezes. The only reader of process.env. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {
+  const explicitFile = env.CONFIG_FILE;
+  const file = resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
+  const tree = existsSync(file) ? readYaml(file) : missingFile(file, explicitFile);
+  const envKeyByPath = new Map<string, string>();
+  for (const override of ENV_OVERRIDES) {
+    const raw = env[override.env];
+    envKeyByPath.set(override.path.join('.'), override.env);
+    if (raw === undefined || raw === '') continue;
+    const section = (tree[override.path[0]] ??= {}) as Tree;
+    section[override.path[1]] = override.kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  }
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path.join('.') ?? '(root)';
+    const envName = envKeyByPath.get(key);
+    const where = envName ? `${key} (env ${envName}, file ${file})` : `${key} (file ${file})`;
+    throw new ConfigError(`Invalid configuration ${where}: ${issue?.message ?? 'invalid value'}`);
+  }
+  return deepFreeze(result.data);
+}
+
+function readYaml(file: string): Tree {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration file ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`Invalid configuration file ${file}: the top level must be a mapping`);
+  }
+  return parsed as Tree;
+}
+
+function missingFile(file: string, explicitFile: string | undefined): Tree {
+  if (explicitFile !== undefined) throw new ConfigError(`Configuration file not found: ${file} (env CONFIG_FILE)`);
+  return {};
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

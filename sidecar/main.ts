@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/load-config';
+import { GeminiClient } from './gemini/gemini-client';
+import { createLogger } from './observability/logger';
+import { createApp } from './server/create-app';
+import { createAdminApp, type Readiness } from './server/health';
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** Process entry: config → deps → servers; SIGTERM/SIGINT stop accepting, let requests finish, exit 0. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`openai-gemini-sidecar: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logging.level);
+  const gemini = new GeminiClient(config.gemini);
+  const readiness: Readiness = { ready: false };
+  const apiHttp = createServer(createApp({ config, gemini, logger }));
+  const adminHttp = createServer(createAdminApp(readiness, logger));
+  await listen(apiHttp, config.server.port, config.server.host);
+  await listen(adminHttp, config.server.adminPort, config.server.host);
+  readiness.ready = true;
+  logger.info(
+    { port: config.server.port, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: config.gemini.apiKey ? 'GEMINI_API_KEY' : 'caller' },
+    'openai-gemini-sidecar listening',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.ready = false;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('drain timeout reached; closing remaining connections');
+      apiHttp.closeAllConnections();
+    }, config.server.shutdownTimeoutMs);
+    force.unref();
+    apiHttp.close(() => {
+      adminHttp.close();
+      adminHttp.closeAllConnections();
+      void gemini.close().finally(() => {
+        logger.info('stopped');
+        logger.flush();
+        setTimeout(() => process.exit(0), 50).unref();
+      });
+    });
+    apiHttp.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`openai-gemini-sidecar: failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

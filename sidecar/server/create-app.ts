@@ -1,0 +1,26 @@
+import express, { type Express } from 'express';
+import { MethodNotAllowedError, NotFoundError } from '../errors/sidecar-error';
+import type { AppDeps } from './app-deps';
+import { errorMiddleware } from './error-middleware';
+import { buildRoutes } from './routes';
+
+/** Builds the OpenAI-compatible API app; wiring only, never listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
+  const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of buildRoutes(deps)) {
+    if (route.json) app[route.method](route.path, json, route.handler);
+    else app[route.method](route.path, route.handler);
+    methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
+  }
+  for (const [path, methods] of methodsByPath) {
+    app.all(path, (req, _res, next) => next(new MethodNotAllowedError(req.method, req.path, methods)));
+  }
+  app.use((req, _res, next) => next(new NotFoundError(`Unknown request URL: ${req.method} ${req.path}.`)));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

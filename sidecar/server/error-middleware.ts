@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler } from 'express';
+import { renderOpenAIError } from '../errors/render-openai-error';
+import { InvalidRequestError, PayloadTooLargeError, SidecarError } from '../errors/sidecar-error';
+import type { Logger } from '../observability/logger';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** body-parser's errors → the sidecar's hierarchy (https://github.com/expressjs/body-parser#errors). */
+function fromBodyParser(error: unknown): unknown {
+  const { type, status, limit } = (error ?? {}) as BodyParserError;
+  if (type === 'entity.too.large') return new PayloadTooLargeError(limit ?? 0);
+  if (type === 'entity.parse.failed') {
+    return new InvalidRequestError('The request body is not valid JSON.', null, 'invalid_json');
+  }
+  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
+    return new SidecarError(`The request body could not be read (${type}).`, { status, type: 'invalid_request_error', code: 'invalid_body' });
+  }
+  return error;
+}
+
+/** Last middleware: every error leaves as one OpenAI-shaped JSON body. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const rendered = renderOpenAIError(fromBodyParser(error));
+    if (rendered.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    else logger.debug({ status: rendered.status, code: rendered.body.error.code, path: req.path }, 'request refused');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(rendered.status).set(rendered.headers).json(rendered.body);
+  };
+}

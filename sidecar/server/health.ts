@@ -1,0 +1,24 @@
+import express, { type Express } from 'express';
+import { NotFoundError } from '../errors/sidecar-error';
+import type { Logger } from '../observability/logger';
+import { errorMiddleware } from './error-middleware';
+
+/** Whether the process should receive traffic; flipped off at shutdown. */
+export interface Readiness {
+  ready: boolean;
+}
+
+/** Admin app on ADMIN_PORT: /healthz (alive) and /readyz (config loaded, accepting work). Never calls Gemini. */
+export function createAdminApp(readiness: Readiness, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'shutting_down' });
+  });
+  app.use((req, _res, next) => next(new NotFoundError(`Unknown admin URL: ${req.method} ${req.path}.`)));
+  app.use(errorMiddleware(logger));
+  return app;
+}

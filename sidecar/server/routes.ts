@@ -1,0 +1,21 @@
+import type { RequestHandler } from 'express';
+import { chatCompletionsHandler } from '../routes/chat-completions';
+import type { AppDeps } from './app-deps';
+
+/** One route of the OpenAI-compatible API. */
+export interface RouteDefinition {
+  method: 'get' | 'post';
+  path: string;
+  handler: RequestHandler;
+  /** Whether the body is parsed as JSON before the handler runs. */
+  json: boolean;
+}
+
+/** Google's compat base URL ends in /v1beta/openai/, OpenAI's in /v1/: both are served. */
+export const OPENAI_PATH_PREFIXES = ['/v1', '/v1beta/openai'] as const;
+
+/** The one route table: OpenAI endpoint → handler, under every prefix. */
+export function buildRoutes(deps: AppDeps): RouteDefinition[] {
+  const chat = chatCompletionsHandler(deps);
+  return OPENAI_PATH_PREFIXES.map((prefix) => ({ method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true }));
+}

@@ -1,0 +1,44 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+
+/** Headers of every SSE answer; X-Accel-Buffering stops nginx-style ingresses from holding chunks back. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
+/** Writes OpenAI-style SSE (`data: <json>\n\n`, then `data: [DONE]`), honouring back-pressure. */
+export class SseResponse {
+  constructor(private readonly res: ServerResponse) {}
+
+  /** Sends the status line and headers at once so the client sees the stream open. */
+  open(extraHeaders: Record<string, string> = {}): void {
+    this.res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
+    this.res.flushHeaders();
+  }
+
+  /** Whether the client is still there. */
+  get writable(): boolean {
+    return !this.res.destroyed && !this.res.writableEnded;
+  }
+
+  /** Sends one event; waits while the socket buffer is full so memory per stream stays bounded. */
+  async send(value: unknown): Promise<void> {
+    if (!this.writable) return;
+    if (!this.res.write(`data: ${JSON.stringify(value)}\n\n`)) {
+      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+    }
+  }
+
+  /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
+  done(): void {
+    if (this.writable) this.res.end('data: [DONE]\n\n');
+  }
+
+  /** Ends a failed stream with an error event and no `[DONE]`, so no client mistakes it for a finished answer. */
+  fail(errorBody: unknown): void {
+    if (this.writable) this.res.end(`data: ${JSON.stringify(errorBody)}\n\n`);
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** A Gemini request part (only the kinds the sidecar sends). */
+export interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
+  inlineData?: { mimeType: string; data: string };
+  fileData?: { mimeType?: string; fileUri: string };
+  functionCall?: { id?: string; name: string; args?: Record<string, unknown> };
+  functionResponse?: { id?: string; name: string; response: Record<string, unknown> };
+}
+
+/** A Gemini request content (one turn). */
+export interface GeminiContent {
+  role: 'user' | 'model';
+  parts: GeminiPart[];
+}
+
+/** `generationConfig` fields the sidecar sets. */
+export interface GeminiGenerationConfig {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  stopSequences?: string[];
+  candidateCount?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseMimeType?: string;
+  responseJsonSchema?: unknown;
+  thinkingConfig?: Record<string, unknown>;
+}
+
+/** Native `GenerateContentRequest` as the sidecar builds it. */
+export interface GeminiGenerateContentRequest {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: Array<{ text: string }> };
+  generationConfig?: GeminiGenerationConfig;
+}
+
+const partSchema = z.looseObject({
+  text: z.string().nullish(),
+  thought: z.boolean().nullish(),
+  thoughtSignature: z.string().nullish(),
+});
+
+const candidateSchema = z.looseObject({
+  content: z.looseObject({ parts: z.array(partSchema).nullish(), role: z.string().nullish() }).nullish(),
+  finishReason: z.string().nullish(),
+  finishMessage: z.string().nullish(),
+  index: z.number().int().nullish(),
+});
+
+/** Gemini `usageMetadata`, only the counts the sidecar reports. */
+export const geminiUsageSchema = z.looseObject({
+  promptTokenCount: z.number().nullish(),
+  candidatesTokenCount: z.number().nullish(),
+  thoughtsTokenCount: z.number().nullish(),
+  toolUsePromptTokenCount: z.number().nullish(),
+  cachedContentTokenCount: z.number().nullish(),
+  totalTokenCount: z.number().nullish(),
+});
+
+/** Native `GenerateContentResponse` (and each streamed chunk): minimal, nullish, as vercel/ai models it. */
+export const geminiGenerateContentResponseSchema = z.looseObject({
+  candidates: z.array(candidateSchema).nullish(),
+  promptFeedback: z.looseObject({ blockReason: z.string().nullish() }).nullish(),
+  usageMetadata: geminiUsageSchema.nullish(),
+  modelVersion: z.string().nullish(),
+  responseId: z.string().nullish(),
+});
+
+/** A parsed Gemini response or stream chunk. */
+export type GeminiGenerateContentResponse = z.infer<typeof geminiGenerateContentResponseSchema>;
+/** One parsed candidate. */
+export type GeminiCandidate = z.infer<typeof candidateSchema>;
+/** Parsed usage counts. */
+export type GeminiUsage = z.infer<typeof geminiUsageSchema>;
+/** One parsed response part. */
+export type GeminiResponsePart = z.infer<typeof partSchema>;
