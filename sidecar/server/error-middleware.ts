@@ -11,6 +11,7 @@ interface BodyParserError {
 
 /** body-parser's errors → the sidecar's hierarchy (https://github.com/expressjs/body-parser#errors). */
 function fromBodyParser(error: unknown): unknown {
+  if (error instanceof SidecarError) return error;
   const { type, status, limit } = (error ?? {}) as BodyParserError;
   if (type === 'entity.too.large') return new PayloadTooLargeError(limit ?? 0);
   if (type === 'entity.parse.failed') {

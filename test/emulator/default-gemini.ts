@@ -1,0 +1,88 @@
+import type { EmulatorOptions, RecordedRequest } from './emulator-types';
+import { buildGenerateContentResponse, planReply } from './default-reply';
+import { buildStreamChunks } from './default-stream';
+import {
+  invalidApiKeyError,
+  missingApiKeyError,
+  modelNotFoundError,
+  pathNotFoundError,
+  type GoogleErrorReply,
+} from './google-error';
+import { getModel, listModels } from './model-catalog';
+import { writeJson, writeSse, type WriteContext } from './response-writer';
+import { validateGenerateRequest } from './validate-generate-request';
+
+/** `POST /{version}/models/{model}:{method}` — the requests scripts apply to. */
+export const MODEL_CALL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+):([A-Za-z]+)$/;
+const MODEL_LIST_PATH = /^\/(v1|v1beta)\/models$/;
+const MODEL_GET_PATH = /^\/(v1|v1beta)\/models\/([^/:]+)$/;
+const KNOWN_MODEL = /^(gemini|gemma|imagen|learnlm)-[a-z0-9.\-]+$/;
+
+/** The API key as Google reads it: `x-goog-api-key` header, else the `key` query parameter. */
+function apiKeyOf(request: RecordedRequest, url: URL): string | undefined {
+  const header = request.headers['x-goog-api-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return key ?? url.searchParams.get('key') ?? undefined;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function authError(request: RecordedRequest, url: URL): GoogleErrorReply | undefined {
+  const key = apiKeyOf(request, url);
+  if (key === undefined || key === '') return missingApiKeyError();
+  if (key === 'invalid-key') return invalidApiKeyError();
+  return undefined;
+}
+
+async function answerGenerate(
+  context: WriteContext,
+  request: RecordedRequest,
+  url: URL,
+  model: string,
+  options: EmulatorOptions,
+): Promise<void> {
+  const validation = validateGenerateRequest(request.rawBody, request.body);
+  if (!validation.ok) return writeJson(context, validation.error.status, validation.error.body);
+  const plan = planReply(validation.request, model);
+  if (url.pathname.endsWith(':generateContent')) {
+    return writeJson(context, 200, buildGenerateContentResponse(plan));
+  }
+  const chunks = buildStreamChunks(plan);
+  // Without alt=sse Google answers streamGenerateContent with one JSON array of responses.
+  if (url.searchParams.get('alt') !== 'sse') return writeJson(context, 200, chunks);
+  return writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 });
+}
+
+/** The believable, deterministic Gemini that answers when no script is queued. */
+export async function answerByDefault(context: WriteContext, request: RecordedRequest, options: EmulatorOptions): Promise<void> {
+  const url = new URL(request.path, 'http://emulator.invalid');
+  const pathname = url.pathname;
+  const reply = (error: GoogleErrorReply): Promise<void> => writeJson(context, error.status, error.body);
+  const call = MODEL_CALL_PATH.exec(pathname);
+  const isGenerate = call !== null && (call[3] === 'generateContent' || call[3] === 'streamGenerateContent');
+  const listing = MODEL_LIST_PATH.exec(pathname);
+  const getting = MODEL_GET_PATH.exec(pathname);
+  if (request.method === 'POST' && call && isGenerate) {
+    const [, version = 'v1beta', encodedModel = '', method = ''] = call;
+    const failure = authError(request, url);
+    if (failure) return reply(failure);
+    const model = safeDecode(encodedModel);
+    if (!KNOWN_MODEL.test(model)) return reply(modelNotFoundError(model, version, method));
+    return answerGenerate(context, request, url, model, options);
+  }
+  if (request.method === 'GET' && (listing || getting)) {
+    const failure = authError(request, url);
+    if (failure) return reply(failure);
+    const answer = getting
+      ? getModel(safeDecode(getting[2] ?? ''), getting[1] ?? 'v1beta')
+      : listModels(url.searchParams);
+    return writeJson(context, answer.status, answer.body);
+  }
+  return reply(pathNotFoundError(pathname));
+}

@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import { configSchema, type SidecarConfig } from '@sidecar/config/config-schema';
+import { GeminiClient } from '@sidecar/gemini/gemini-client';
+import { createLogger } from '@sidecar/observability/logger';
+import { createApp } from '@sidecar/server/create-app';
+import { GeminiEmulator } from '../emulator/gemini-emulator';
+
+/** Config overrides by section, applied on top of the built-in defaults. */
+export interface HarnessOverrides {
+  server?: Partial<SidecarConfig['server']>;
+  gemini?: Partial<SidecarConfig['gemini']>;
+}
+
+/** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
+export interface SidecarHarness {
+  app: Express;
+  emulator: GeminiEmulator;
+  config: SidecarConfig;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Builds createApp(deps) with a real GeminiClient pointed at a fresh emulator (or at `baseUrl`). */
+export async function startSidecarHarness(overrides: HarnessOverrides = {}): Promise<SidecarHarness> {
+  const emulator = await GeminiEmulator.start();
+  const config = configSchema.parse({
+    server: overrides.server ?? {},
+    gemini: { baseUrl: emulator.url, ...overrides.gemini },
+    logging: { level: 'debug' },
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const gemini = new GeminiClient(config.gemini);
+  const app = createApp({ config, gemini, logger });
+  return {
+    app,
+    emulator,
+    config,
+    logs,
+    async close() {
+      await gemini.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** The OpenAI-side objects of an SSE body: every `data:` payload except `[DONE]`, parsed. */
+export function parseSseEvents(body: string): { events: unknown[]; done: boolean; lines: string[] } {
+  const lines = body.split('\n\n').filter((line) => line.length > 0);
+  const events: unknown[] = [];
+  let done = false;
+  for (const line of lines) {
+    if (!line.startsWith('data: ')) throw new Error(`not an SSE data line: ${JSON.stringify(line)}`);
+    const payload = line.slice(6);
+    if (payload === '[DONE]') done = true;
+    else events.push(JSON.parse(payload));
+  }
+  return { events, done, lines };
+}
