@@ -8,4 +8,5 @@ module.exports = {
   },
   moduleNameMapper: { '^@sidecar/(.*)$': '<rootDir>/sidecar/$1' },
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/helpers/plain-summary-reporter.js'],
 };

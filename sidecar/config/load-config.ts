@@ -35,7 +35,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     const issue = result.error.issues[0];
     const key = issue?.path.join('.') ?? '(root)';
     const envName = envKeyByPath.get(key);
-    const where = envName ? `${key} (env ${envName}, file ${file})` : `${key} (file ${file})`;
+    const shown = envName && env[envName] && envName !== 'GEMINI_API_KEY' ? `=${JSON.stringify(env[envName])}` : '';
+    const where = envName ? `${key} (env ${envName}${shown}, file ${file})` : `${key} (file ${file})`;
     throw new ConfigError(`Invalid configuration ${where}: ${issue?.message ?? 'invalid value'}`);
   }
   return deepFreeze(result.data);

@@ -85,7 +85,7 @@ export class GeminiClient {
     response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Readable & { text(): Promise<string> } },
     call: GeminiCallOptions,
   ): Promise<Error> {
-    let text = '';
+    let text: string;
     try {
       text = await readBounded(response.body, MAX_ERROR_BODY_BYTES);
     } catch (error) {

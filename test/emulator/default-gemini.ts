@@ -16,7 +16,7 @@ import { validateGenerateRequest } from './validate-generate-request';
 export const MODEL_CALL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+):([A-Za-z]+)$/;
 const MODEL_LIST_PATH = /^\/(v1|v1beta)\/models$/;
 const MODEL_GET_PATH = /^\/(v1|v1beta)\/models\/([^/:]+)$/;
-const KNOWN_MODEL = /^(gemini|gemma|imagen|learnlm)-[a-z0-9.\-]+$/;
+const KNOWN_MODEL = /^(gemini|gemma|imagen|learnlm)-[a-z0-9.-]+$/;
 
 /** The API key as Google reads it: `x-goog-api-key` header, else the `key` query parameter. */
 function apiKeyOf(request: RecordedRequest, url: URL): string | undefined {

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { loadRecordedChunks } from '../helpers/recorded-fixtures';
+import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+
+describe('the official openai SDK against the sidecar', () => {
+  let harness: SidecarHarness;
+  let server: Server;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    harness = await startSidecarHarness();
+    server = harness.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    client = new OpenAI({ apiKey: 'sdk-key', baseURL: `http://127.0.0.1:${port}/v1beta/openai`, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await harness.close();
+  });
+  beforeEach(() => harness.emulator.reset());
+
+  it('creates a chat completion', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [
+        { role: 'system', content: '你是一个助手' },
+        { role: 'user', content: '你好' },
+      ],
+    });
+    expect(completion.choices[0]!.message.content).toBe('Echo: 你好');
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.usage!.total_tokens).toBeGreaterThan(0);
+    expect(harness.emulator.lastRequest()!.headers['x-goog-api-key']).toBe('sdk-key');
+  });
+
+  it('streams a chat completion with usage', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gemini-3-flash-preview',
+      messages: [{ role: 'user', content: 'count to three please' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const finishReasons: Array<string | null> = [];
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        text += choice.delta.content ?? '';
+        finishReasons.push(choice.finish_reason);
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe('Echo: count to three please');
+    expect(finishReasons.filter((reason) => reason !== null)).toEqual(['stop']);
+    expect(usage!.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('assembles a stream with the SDK helper', async () => {
+    harness.emulator.enqueue({ kind: 'sse', chunks: loadRecordedChunks('vercel-ai/google-text.chunks.txt') });
+    const runner = client.chat.completions.stream({ model: 'gemini-3-pro-preview', messages: [{ role: 'user', content: 'r in strawberry?' }] });
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0]!.message.content).toContain('strawberry');
+    expect(final.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('raises the SDK error class matching the status', async () => {
+    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
+    harness.emulator.enqueue({ kind: 'json', status: 429, body: { error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } } });
+    await expect(client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      OpenAI.RateLimitError,
+    );
+  });
+
+  it('raises an APIError when the stream fails midway instead of ending quietly', async () => {
+    const [first] = loadRecordedChunks('vercel-ai/google-text.chunks.txt');
+    harness.emulator.enqueue({ kind: 'sse', chunks: [first, { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }] });
+    const stream = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const consume = async () => {
+      for await (const _chunk of stream) {
+        // drain
+      }
+    };
+    await expect(consume()).rejects.toThrow(/overloaded/);
+  });
+});
