@@ -41,7 +41,7 @@ describe('the sidecar process (dist/sidecar/main.js)', () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it in pretest)`);
   });
 
-  it.each([
+  it.each<{ env: Record<string, string>; key: string; envName: string }>([
     { env: { PORT: 'abc' }, key: 'server.port', envName: 'PORT' },
     { env: { LOG_LEVEL: 'loud' }, key: 'logging.level', envName: 'LOG_LEVEL' },
     { env: { GEMINI_BASE_URL: 'not a url' }, key: 'gemini.baseUrl', envName: 'GEMINI_BASE_URL' },
