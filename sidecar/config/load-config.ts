@@ -21,19 +21,23 @@ type Tree = Record<string, unknown>;
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {
   const explicitFile = env.CONFIG_FILE;
   const file = resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
-  const tree = existsSync(file) ? readYaml(file) : missingFile(file, explicitFile);
+  const tree = withoutNulls(existsSync(file) ? readYaml(file) : missingFile(file, explicitFile));
   const envKeyByPath = new Map<string, string>();
   for (const override of ENV_OVERRIDES) {
     const raw = env[override.env];
     envKeyByPath.set(override.path.join('.'), override.env);
     if (raw === undefined || raw === '') continue;
     const section = (tree[override.path[0]] ??= {}) as Tree;
+    if (typeof section !== 'object' || Array.isArray(section)) {
+      throw new ConfigError(`Invalid configuration ${override.path[0]} (file ${file}): must be a mapping of keys`);
+    }
     section[override.path[1]] = override.kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
   }
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const key = issue?.path.join('.') ?? '(root)';
+    const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
+    const key = path.length > 0 ? path.join('.') : '(root)';
     const envName = envKeyByPath.get(key);
     const shown = envName && env[envName] && envName !== 'GEMINI_API_KEY' ? `=${JSON.stringify(env[envName])}` : '';
     const where = envName ? `${key} (env ${envName}${shown}, file ${file})` : `${key} (file ${file})`;
@@ -59,6 +63,15 @@ function readYaml(file: string): Tree {
 function missingFile(file: string, explicitFile: string | undefined): Tree {
   if (explicitFile !== undefined) throw new ConfigError(`Configuration file not found: ${file} (env CONFIG_FILE)`);
   return {};
+}
+
+/** YAML reads `section:` with every key commented out (or `key:` with no value) as null: treat it as unset. */
+function withoutNulls(tree: Tree): Tree {
+  for (const [key, value] of Object.entries(tree)) {
+    if (value === null) delete tree[key];
+    else if (typeof value === 'object' && !Array.isArray(value)) withoutNulls(value as Tree);
+  }
+  return tree;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -43,7 +43,9 @@ export class SseDecoder {
   /** Flushes whatever is left when the body ends (an unterminated last event counts). */
   end(): SseItem[] {
     const items: SseItem[] = [];
-    if (this.buffer.length > 0) this.takeLine(this.buffer, items);
+    // A CR held back by push() (it might have been the first half of CRLF) ends the last line.
+    const rest = this.buffer.endsWith('\r') ? this.buffer.slice(0, -1) : this.buffer;
+    if (rest.length > 0) this.takeLine(rest, items);
     this.buffer = '';
     this.dispatch(items);
     this.flushRaw(items);

@@ -3,7 +3,7 @@ import type { GeminiContent, GeminiGenerateContentRequest, GeminiPart } from './
 import type { OpenAIChatMessage, OpenAIContentPart } from './openai-chat-schema';
 
 /** Gemini rejects a request without contents; a lone "." turn is what LiteLLM sends for system-only chats. */
-const PLACEHOLDER_USER_TURN: GeminiContent = { role: 'user', parts: [{ text: '.' }] };
+const PLACEHOLDER_USER_TEXT = '.';
 
 /** Messages → `systemInstruction` + `contents`, with warnings for anything dropped on purpose. */
 export interface TranslatedMessages {
@@ -43,7 +43,7 @@ export function openaiMessagesToGemini(messages: readonly OpenAIChatMessage[]): 
         throw new InvalidRequestError(`Messages with role '${message.role}' are not supported by this sidecar yet.`, `${param}.role`, 'unsupported_parameter');
     }
   });
-  if (contents.length === 0) contents.push(PLACEHOLDER_USER_TURN);
+  if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: PLACEHOLDER_USER_TEXT }] });
   return { ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}), contents, warnings };
 }
 
