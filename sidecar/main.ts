@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   const readiness: Readiness = { ready: false };
   const apiHttp = createServer(createApp({ config, gemini, logger }));
   const adminHttp = createServer(createAdminApp(readiness, logger));
+  // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
+  // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
+  apiHttp.keepAliveTimeout = 65_000;
+  apiHttp.headersTimeout = 66_000;
   await listen(apiHttp, config.server.port, config.server.host);
   await listen(adminHttp, config.server.adminPort, config.server.host);
   readiness.ready = true;

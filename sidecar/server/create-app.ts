@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { MethodNotAllowedError, NotFoundError } from '../errors/sidecar-error';
 import type { AppDeps } from './app-deps';
+import { accessLog } from './access-log';
 import { errorMiddleware } from './error-middleware';
 import { buildRoutes } from './routes';
 
@@ -9,6 +10,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(accessLog(deps.logger));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
   const methodsByPath = new Map<string, string[]>();

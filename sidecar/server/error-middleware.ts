@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { renderOpenAIError } from '../errors/render-openai-error';
-import { InvalidRequestError, PayloadTooLargeError, SidecarError } from '../errors/sidecar-error';
+import { ClientClosedError, InvalidRequestError, PayloadTooLargeError, SidecarError } from '../errors/sidecar-error';
 import type { Logger } from '../observability/logger';
 
 interface BodyParserError {
@@ -26,6 +26,10 @@ function fromBodyParser(error: unknown): unknown {
 /** Last middleware: every error leaves as one OpenAI-shaped JSON body. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (error instanceof ClientClosedError) {
+      logger.debug({ path: req.path }, 'client closed the connection; upstream call aborted');
+      return;
+    }
     const rendered = renderOpenAIError(fromBodyParser(error));
     if (rendered.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     else logger.debug({ status: rendered.status, code: rendered.body.error.code, path: req.path }, 'request refused');
