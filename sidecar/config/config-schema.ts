@@ -28,6 +28,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    media: z
+      .object({
+        remoteUrls: z.enum(['fetch', 'pass-through']).default('fetch'),
+        allowPrivateNetworks: z.boolean().default(false),
+        maxBytes: z.number().int().positive().default(20_971_520),
+        timeoutMs: milliseconds.default(15_000),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

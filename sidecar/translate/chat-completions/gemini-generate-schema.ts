@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A Gemini request part (only the kinds the sidecar sends). */
+/** A Gemini request part (only the kinds the sidecar sends); exactly one data field per part. */
 export interface GeminiPart {
   text?: string;
   thought?: boolean;
@@ -8,7 +8,14 @@ export interface GeminiPart {
   inlineData?: { mimeType: string; data: string };
   fileData?: { mimeType?: string; fileUri: string };
   functionCall?: { id?: string; name: string; args?: Record<string, unknown> };
-  functionResponse?: { id?: string; name: string; response: Record<string, unknown> };
+  functionResponse?: {
+    id?: string;
+    name: string;
+    response: Record<string, unknown>;
+    parts?: Array<{ inlineData?: { mimeType: string; data: string }; fileData?: { mimeType?: string; fileUri: string } }>;
+  };
+  /** Gemini 3 per-part media resolution. */
+  mediaResolution?: { level: 'MEDIA_RESOLUTION_LOW' | 'MEDIA_RESOLUTION_MEDIUM' | 'MEDIA_RESOLUTION_HIGH' | 'MEDIA_RESOLUTION_ULTRA_HIGH' };
 }
 
 /** A Gemini request content (one turn). */
@@ -17,10 +24,41 @@ export interface GeminiContent {
   parts: GeminiPart[];
 }
 
+/** One function the model may call. Exactly one of the two schema fields is set. */
+export interface GeminiFunctionDeclaration {
+  name: string;
+  description?: string;
+  /** Full JSON Schema (Gemini 2.5+). */
+  parametersJsonSchema?: unknown;
+  /** Legacy OpenAPI 3.0 subset. */
+  parameters?: unknown;
+}
+
+/** A Gemini tool entry. */
+export interface GeminiTool {
+  functionDeclarations?: GeminiFunctionDeclaration[];
+  googleSearch?: Record<string, never>;
+  codeExecution?: Record<string, never>;
+  urlContext?: Record<string, never>;
+}
+
+/** `toolConfig` of a request. */
+export interface GeminiToolConfig {
+  functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE' | 'VALIDATED'; allowedFunctionNames?: string[] };
+}
+
+/** `thinkingConfig`: never budget and level together (400). */
+export interface GeminiThinkingConfig {
+  thinkingBudget?: number;
+  thinkingLevel?: 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH';
+  includeThoughts?: boolean;
+}
+
 /** `generationConfig` fields the sidecar sets. */
 export interface GeminiGenerationConfig {
   temperature?: number;
   topP?: number;
+  topK?: number;
   maxOutputTokens?: number;
   stopSequences?: string[];
   candidateCount?: number;
@@ -28,14 +66,27 @@ export interface GeminiGenerationConfig {
   presencePenalty?: number;
   frequencyPenalty?: number;
   responseMimeType?: string;
+  /** Full JSON Schema (Gemini 2.5+). */
   responseJsonSchema?: unknown;
-  thinkingConfig?: Record<string, unknown>;
+  /** Legacy OpenAPI 3.0 subset. */
+  responseSchema?: unknown;
+  responseModalities?: Array<'TEXT' | 'IMAGE' | 'AUDIO'>;
+  imageConfig?: Record<string, unknown>;
+  responseLogprobs?: boolean;
+  logprobs?: number;
+  mediaResolution?: string;
+  thinkingConfig?: GeminiThinkingConfig;
 }
 
 /** Native `GenerateContentRequest` as the sidecar builds it. */
 export interface GeminiGenerateContentRequest {
   contents: GeminiContent[];
   systemInstruction?: { parts: Array<{ text: string }> };
+  tools?: GeminiTool[];
+  toolConfig?: GeminiToolConfig;
+  safetySettings?: Array<Record<string, unknown>>;
+  cachedContent?: string;
+  serviceTier?: string;
   generationConfig?: GeminiGenerationConfig;
 }
 

@@ -15,6 +15,7 @@ const DEFAULTS = {
     idleTimeoutMs: 300_000,
     maxEventBytes: 67_108_864,
   },
+  media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
   logging: { level: 'info' },
 };
 
