@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ClientClosedError, UpstreamUnreachableError } from '../errors/sidecar-error';
 import { renderOpenAIError } from '../errors/render-openai-error';
+import { inlineRemoteMedia } from '../media/inline-remote-media';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { SseResponse } from '../streaming/sse-response';
@@ -23,7 +24,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
     const parsed = parseOpenAIChatRequest(req.body);
-    const translated = openaiRequestToGemini(parsed.request);
+    const translated = openaiRequestToGemini(parsed.request, { remoteUrls: deps.config.media.remoteUrls });
     const ignored = [...parsed.unknownKeys, ...translated.warnings];
     if (ignored.length > 0) {
       deps.logger.warn({ ignoredParams: ignored, model: translated.model }, 'request parameters ignored');
@@ -34,7 +35,11 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       created: Math.floor(Date.now() / 1000),
       fallbackId: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     };
+    if (translated.dummySignatures > 0) {
+      deps.logger.info({ model: translated.model, count: translated.dummySignatures }, 'history lacked thought signatures; dummy sent');
+    }
     const signal = abortOnClientClose(req, res);
+    if (deps.config.media.remoteUrls === 'fetch') await inlineRemoteMedia(translated.geminiRequest, deps.config.media, signal);
     if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal });
     else await unaryCompletion(deps, res, translated, context, { apiKey, signal });
   };

@@ -34,7 +34,7 @@ describe('errors', () => {
       { name: 'unknown role', body: { ...BODY, messages: [{ role: 'robot', content: 'x' }] }, status: 400, param: 'messages[0].role', code: 'invalid_value' },
       { name: 'wrong type', body: { ...BODY, temperature: 'hot' }, status: 400, param: 'temperature', code: 'invalid_value' },
       { name: 'too many stops', body: { ...BODY, stop: ['a', 'b', 'c', 'd', 'e', 'f'] }, status: 400, param: 'stop', code: null },
-      { name: 'tools not supported yet', body: { ...BODY, tools: [{ type: 'function', function: { name: 'f' } }] }, status: 400, param: 'tools', code: 'unsupported_parameter' },
+      { name: 'audio output', body: { ...BODY, audio: { voice: 'alloy', format: 'mp3' } }, status: 400, param: 'audio', code: 'unsupported_parameter' },
       { name: 'array body', body: [BODY], status: 400, param: null, code: 'invalid_body' },
       { name: 'body over the limit', body: { ...BODY, messages: [{ role: 'user', content: 'x'.repeat(4096) }] }, status: 413, param: null, code: 'request_too_large' },
     ])('$name → $status', async ({ body, status, param, code }) => {

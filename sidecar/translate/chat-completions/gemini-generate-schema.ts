@@ -94,6 +94,24 @@ const partSchema = z.looseObject({
   text: z.string().nullish(),
   thought: z.boolean().nullish(),
   thoughtSignature: z.string().nullish(),
+  functionCall: z.looseObject({ id: z.string().nullish(), name: z.string().nullish(), args: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+  inlineData: z.looseObject({ mimeType: z.string(), data: z.string() }).nullish(),
+  executableCode: z.looseObject({ language: z.string().nullish(), code: z.string().nullish() }).nullish(),
+  codeExecutionResult: z.looseObject({ outcome: z.string().nullish(), output: z.string().nullish() }).nullish(),
+});
+
+const logprobCandidateSchema = z.looseObject({ token: z.string().nullish(), logProbability: z.number().nullish() });
+
+const groundingSchema = z.looseObject({
+  groundingChunks: z.array(z.looseObject({ web: z.looseObject({ uri: z.string().nullish(), title: z.string().nullish() }).nullish() })).nullish(),
+  groundingSupports: z
+    .array(
+      z.looseObject({
+        segment: z.looseObject({ startIndex: z.number().nullish(), endIndex: z.number().nullish() }).nullish(),
+        groundingChunkIndices: z.array(z.number()).nullish(),
+      }),
+    )
+    .nullish(),
 });
 
 const candidateSchema = z.looseObject({
@@ -101,6 +119,13 @@ const candidateSchema = z.looseObject({
   finishReason: z.string().nullish(),
   finishMessage: z.string().nullish(),
   index: z.number().int().nullish(),
+  logprobsResult: z
+    .looseObject({
+      chosenCandidates: z.array(logprobCandidateSchema).nullish(),
+      topCandidates: z.array(z.looseObject({ candidates: z.array(logprobCandidateSchema).nullish() })).nullish(),
+    })
+    .nullish(),
+  groundingMetadata: groundingSchema.nullish(),
 });
 
 /** Gemini `usageMetadata`, only the counts the sidecar reports. */
@@ -130,3 +155,5 @@ export type GeminiCandidate = z.infer<typeof candidateSchema>;
 export type GeminiUsage = z.infer<typeof geminiUsageSchema>;
 /** One parsed response part. */
 export type GeminiResponsePart = z.infer<typeof partSchema>;
+/** Parsed grounding metadata of a candidate. */
+export type GeminiGroundingMetadata = z.infer<typeof groundingSchema>;

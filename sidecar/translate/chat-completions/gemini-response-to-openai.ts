@@ -1,5 +1,11 @@
 import { readCandidateContent } from './candidate-content';
 import { mapGeminiFinishReason, needsNativeFinishReason } from './finish-reason';
+import {
+  geminiGroundingToAnnotations,
+  geminiImagesToOpenAI,
+  geminiLogprobsToOpenAI,
+  geminiToolCallsToOpenAI,
+} from './gemini-extras-to-openai';
 import type { GeminiGenerateContentResponse } from './gemini-generate-schema';
 import {
   completionId,
@@ -26,12 +32,16 @@ export function geminiResponseToOpenAI(
 ): TranslatedChatResponse {
   const warnings: string[] = [];
   const candidates = response.candidates ?? [];
+  let toolCallPosition = 0;
   const choices: OpenAIChatChoice[] = candidates.map((candidate, position) => {
     const content = readCandidateContent(candidate);
     for (const kind of content.unsupported) warnings.push(`dropped Gemini part '${kind}'`);
     const reason = candidate.finishReason ?? 'STOP';
-    const mapped = mapGeminiFinishReason(reason, false);
+    const mapped = mapGeminiFinishReason(reason, content.toolCalls.length > 0);
     if (!mapped.known) warnings.push(`unknown Gemini finishReason '${reason}'`);
+    const toolCalls = geminiToolCallsToOpenAI(content.toolCalls, context, toolCallPosition);
+    toolCallPosition += toolCalls.length;
+    const annotations = geminiGroundingToAnnotations(candidate.groundingMetadata);
     return {
       index: candidate.index ?? position,
       message: {
@@ -39,8 +49,12 @@ export function geminiResponseToOpenAI(
         content: content.text.length > 0 ? content.text : null,
         refusal: null,
         ...(content.reasoning.length > 0 ? { reasoning_content: content.reasoning } : {}),
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        ...(content.images.length > 0 ? { images: geminiImagesToOpenAI(content.images) } : {}),
+        ...(annotations.length > 0 ? { annotations } : {}),
+        ...(content.textSignature ? { extra_content: { google: { thought_signature: content.textSignature } } } : {}),
       },
-      logprobs: null,
+      logprobs: geminiLogprobsToOpenAI(candidate.logprobsResult),
       finish_reason: mapped.finish_reason,
       ...(needsNativeFinishReason(reason) ? { native_finish_reason: reason } : {}),
     };

@@ -1,5 +1,11 @@
 import { readCandidateContent } from './candidate-content';
 import { mapGeminiFinishReason, needsNativeFinishReason } from './finish-reason';
+import {
+  geminiGroundingToAnnotations,
+  geminiImagesToOpenAI,
+  geminiLogprobsToOpenAI,
+  geminiToolCallsToOpenAI,
+} from './gemini-extras-to-openai';
 import type { GeminiGenerateContentResponse, GeminiUsage } from './gemini-generate-schema';
 import {
   completionId,
@@ -12,7 +18,8 @@ import { geminiUsageToOpenAI } from './usage';
 
 interface ChoiceState {
   roleSent: boolean;
-  sawToolCalls: boolean;
+  toolCalls: number;
+  images: number;
   finished: boolean;
 }
 
@@ -34,6 +41,7 @@ export class GeminiStreamTranslator {
   private id: string | undefined;
   private lastUsage: GeminiUsage | null | undefined;
   private promptBlocked = false;
+  private generatedIds = 0;
 
   constructor(
     private readonly context: ResponseContext,
@@ -49,7 +57,7 @@ export class GeminiStreamTranslator {
     const blockReason = chunk.promptFeedback?.blockReason;
     if (candidates.length === 0 && blockReason && !this.promptBlocked) {
       this.promptBlocked = true;
-      this.choices.set(0, { roleSent: true, sawToolCalls: false, finished: true });
+      this.choices.set(0, { roleSent: true, toolCalls: 0, images: 0, finished: true });
       out.push(this.chunk({
         index: 0,
         delta: { role: 'assistant', content: null },
@@ -70,16 +78,31 @@ export class GeminiStreamTranslator {
       const delta: OpenAIChatDelta = state.roleSent ? {} : { role: 'assistant', content: '' };
       if (content.reasoning.length > 0) delta.reasoning_content = content.reasoning;
       if (content.text.length > 0) delta.content = content.text;
-      const choice: OpenAIChunkChoice = { index, delta, logprobs: null, finish_reason: null };
+      if (content.toolCalls.length > 0) {
+        // Gemini sends each call whole in one part; OpenAI clients need a stable per-choice index from 0.
+        const calls = geminiToolCallsToOpenAI(content.toolCalls, this.context, this.generatedIds);
+        this.generatedIds += calls.length;
+        delta.tool_calls = calls.map((call, offset) => ({ index: state.toolCalls + offset, ...call }));
+        state.toolCalls += calls.length;
+      }
+      if (content.images.length > 0) {
+        delta.images = geminiImagesToOpenAI(content.images, state.images);
+        state.images += content.images.length;
+      }
+      const annotations = geminiGroundingToAnnotations(candidate.groundingMetadata);
+      if (annotations.length > 0) delta.annotations = annotations;
+      if (content.textSignature) delta.extra_content = { google: { thought_signature: content.textSignature } };
+      const logprobs = geminiLogprobsToOpenAI(candidate.logprobsResult);
+      const choice: OpenAIChunkChoice = { index, delta, logprobs, finish_reason: null };
       if (candidate.finishReason) {
-        const mapped = mapGeminiFinishReason(candidate.finishReason, state.sawToolCalls);
+        const mapped = mapGeminiFinishReason(candidate.finishReason, state.toolCalls > 0);
         if (!mapped.known) this.warnings.push(`unknown Gemini finishReason '${candidate.finishReason}'`);
         choice.finish_reason = mapped.finish_reason;
         if (needsNativeFinishReason(candidate.finishReason)) choice.native_finish_reason = candidate.finishReason;
         state.finished = true;
       }
-      // Gemini 3 closes with an empty text part that only carries a thoughtSignature: nothing to send for it.
-      if (Object.keys(delta).length === 0 && choice.finish_reason === null) return;
+      // Gemini 3 may close with an empty text part: nothing to send unless it carried a signature or a finish.
+      if (Object.keys(delta).length === 0 && choice.finish_reason === null && logprobs === null) return;
       state.roleSent = true;
       out.push(this.chunk(choice));
     });
@@ -101,7 +124,7 @@ export class GeminiStreamTranslator {
   private stateFor(index: number): ChoiceState {
     let state = this.choices.get(index);
     if (!state) {
-      state = { roleSent: false, sawToolCalls: false, finished: false };
+      state = { roleSent: false, toolCalls: 0, images: 0, finished: false };
       this.choices.set(index, state);
     }
     return state;

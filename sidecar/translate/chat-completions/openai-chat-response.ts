@@ -1,19 +1,60 @@
 import type { OpenAIFinishReason } from './finish-reason';
 import type { OpenAIUsage } from './usage';
 
+/** Google's carrier for Gemini-only data on OpenAI objects (its compat layer's convention). */
+export interface GoogleExtraContent {
+  google: { thought_signature: string };
+}
+
+/** A tool call the model made. */
+export interface OpenAIResponseToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+  extra_content?: GoogleExtraContent;
+}
+
+/** An image from an image model, as OpenRouter and LiteLLM return it. */
+export interface OpenAIImage {
+  type: 'image_url';
+  image_url: { url: string };
+  index?: number;
+}
+
+/** A web citation from Gemini grounding. */
+export interface OpenAIUrlCitation {
+  type: 'url_citation';
+  url_citation: { url: string; title: string; start_index: number; end_index: number };
+}
+
+/** `choices[].logprobs`. */
+export interface OpenAILogprobs {
+  content: Array<{
+    token: string;
+    logprob: number;
+    bytes: number[];
+    top_logprobs: Array<{ token: string; logprob: number; bytes: number[] }>;
+  }>;
+  refusal: null;
+}
+
 /** `choices[].message` of a chat completion. */
 export interface OpenAIAssistantMessage {
   role: 'assistant';
   content: string | null;
   refusal: null;
   reasoning_content?: string;
+  tool_calls?: OpenAIResponseToolCall[];
+  images?: OpenAIImage[];
+  annotations?: OpenAIUrlCitation[];
+  extra_content?: GoogleExtraContent;
 }
 
 /** One non-streamed choice. */
 export interface OpenAIChatChoice {
   index: number;
   message: OpenAIAssistantMessage;
-  logprobs: null;
+  logprobs: OpenAILogprobs | null;
   finish_reason: OpenAIFinishReason;
   native_finish_reason?: string;
 }
@@ -33,13 +74,17 @@ export interface OpenAIChatDelta {
   role?: 'assistant';
   content?: string | null;
   reasoning_content?: string;
+  tool_calls?: Array<OpenAIResponseToolCall & { index: number }>;
+  images?: OpenAIImage[];
+  annotations?: OpenAIUrlCitation[];
+  extra_content?: GoogleExtraContent;
 }
 
 /** One streamed choice. */
 export interface OpenAIChunkChoice {
   index: number;
   delta: OpenAIChatDelta;
-  logprobs: null;
+  logprobs: OpenAILogprobs | null;
   finish_reason: OpenAIFinishReason | null;
   native_finish_reason?: string;
 }
@@ -62,6 +107,11 @@ export interface ResponseContext {
   created: number;
   /** Used when Gemini sends no responseId. */
   fallbackId: string;
+}
+
+/** An id for a tool call Gemini sent without one (Gemini 2.5 does not number its calls). */
+export function generatedToolCallId(context: ResponseContext, position: number): string {
+  return `call_${context.fallbackId.replace(/^chatcmpl-/, '').slice(0, 24)}_${position}`;
 }
 
 /** `chatcmpl-` + Gemini's responseId, so one id ties all chunks of a response together. */

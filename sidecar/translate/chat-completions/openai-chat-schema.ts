@@ -8,13 +8,32 @@ const contentSchema = z.union([z.string(), z.array(contentPartSchema)]).nullish(
 /** Roles OpenAI defines for chat messages. */
 export const OPENAI_ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 
+/** Where gateways carry Gemini thought signatures: Google's `extra_content.google`, LiteLLM's provider fields. */
+const signatureCarriers = {
+  extra_content: z.looseObject({ google: z.looseObject({ thought_signature: z.string().nullish() }).nullish() }).nullish(),
+  provider_specific_fields: z.looseObject({ thought_signature: z.string().nullish() }).nullish(),
+};
+
+const toolCallSchema = z.looseObject({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.looseObject({
+    name: z.string().min(1),
+    arguments: z.string().nullish(),
+    thought_signature: z.string().nullish(),
+  }),
+  ...signatureCarriers,
+});
+
 const messageSchema = z.looseObject({
   role: z.enum(OPENAI_ROLES),
   content: contentSchema,
   name: z.string().nullish(),
-  tool_calls: z.array(z.unknown()).nullish(),
+  tool_calls: z.array(toolCallSchema).nullish(),
   tool_call_id: z.string().nullish(),
-  function_call: z.unknown().optional(),
+  function_call: z.looseObject({ name: z.string().min(1), arguments: z.string().nullish() }).nullish(),
+  thinking_blocks: z.array(z.looseObject({ signature: z.string().nullish() })).nullish(),
+  ...signatureCarriers,
 });
 
 /** Inbound `POST /v1/chat/completions` body: every field the sidecar reads or knowingly ignores. */
@@ -45,6 +64,8 @@ export const openAIChatRequestSchema = z.object({
   audio: z.unknown().optional(),
   web_search_options: z.unknown().optional(),
   extra_body: z.unknown().optional(),
+  // The Python SDK merges extra_body into the JSON, so `extra_body={"google": …}` arrives as a top-level key.
+  google: z.unknown().optional(),
   // Accepted and dropped with a warning: Gemini has no equivalent and the answer means the same without them.
   user: z.unknown().optional(),
   logit_bias: z.unknown().optional(),
@@ -64,6 +85,8 @@ export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
 export type OpenAIChatMessage = z.infer<typeof messageSchema>;
 /** One validated content part. */
 export type OpenAIContentPart = z.infer<typeof contentPartSchema>;
+/** One assistant tool call as a client sends it back. */
+export type OpenAIToolCall = z.infer<typeof toolCallSchema>;
 
 /** Keys of the request schema; anything else in a body is unknown and reported as ignored. */
 export const KNOWN_REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(openAIChatRequestSchema.shape));

@@ -1,6 +1,9 @@
 import { InvalidRequestError } from '../../errors/sidecar-error';
 import type { GeminiContent, GeminiGenerateContentRequest, GeminiPart } from './gemini-generate-schema';
-import type { OpenAIChatMessage, OpenAIContentPart } from './openai-chat-schema';
+import type { OpenAIChatMessage } from './openai-chat-schema';
+import { openaiContentToGeminiParts, type ContentOptions } from './openai-content-parts';
+import { assistantToolCallsToGemini, toolMessagesToGemini, type ToolCallIndex } from './openai-tool-messages-to-gemini';
+import { injectMissingThoughtSignatures, readMessageSignature } from './thought-signatures';
 
 /** Gemini rejects a request without contents; a lone "." turn is what LiteLLM sends for system-only chats. */
 const PLACEHOLDER_USER_TEXT = '.';
@@ -10,41 +13,86 @@ export interface TranslatedMessages {
   systemInstruction?: GeminiGenerateContentRequest['systemInstruction'];
   contents: GeminiContent[];
   warnings: string[];
+  /** How many dummy thought signatures were added (Gemini 3+ history without them). */
+  dummySignatures: number;
+}
+
+/** Per-request facts the message translation depends on. */
+export interface MessageOptions extends ContentOptions {
+  requiresThoughtSignatures: boolean;
 }
 
 /**
  * Translates the message list. system/developer messages anywhere are hoisted, in order, into systemInstruction
- * (Gemini has no mid-conversation system role); user/assistant become user/model turns; consecutive turns of one role
- * are merged; empty text never reaches Gemini ("empty text parameter" 400).
+ * (Gemini has no mid-conversation system role); user/assistant become user/model turns; a run of tool results becomes
+ * one user turn of functionResponse parts; consecutive turns of one role are merged; empty text never reaches Gemini.
  */
-export function openaiMessagesToGemini(messages: readonly OpenAIChatMessage[]): TranslatedMessages {
+export function openaiMessagesToGemini(messages: readonly OpenAIChatMessage[], options: MessageOptions): TranslatedMessages {
   const systemParts: Array<{ text: string }> = [];
   const contents: GeminiContent[] = [];
   const warnings: string[] = [];
-  messages.forEach((message, index) => {
+  const toolCalls: ToolCallIndex = new Map();
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
     const param = `messages[${index}]`;
-    if (message.name != null && message.role !== 'function') warnings.push(`${param}.name`);
+    if (message.name != null && message.role !== 'function' && message.role !== 'tool') warnings.push(`${param}.name`);
     switch (message.role) {
       case 'system':
       case 'developer':
-        systemParts.push(...textParts(message.content, param));
-        return;
-      case 'user':
-        appendTurn(contents, 'user', textParts(message.content, param));
-        return;
-      case 'assistant':
-        if (message.tool_calls?.length || message.function_call != null) {
-          throw new InvalidRequestError('Assistant tool calls are not supported by this sidecar yet.', `${param}.tool_calls`, 'unsupported_parameter');
+        for (const part of openaiContentToGeminiParts(message.content, param, options, warnings)) {
+          if (part.text === undefined) {
+            throw new InvalidRequestError('System messages can only hold text.', `${param}.content`, 'unsupported_content_type');
+          }
+          systemParts.push({ text: part.text });
         }
-        appendTurn(contents, 'model', textParts(message.content, param));
-        return;
+        break;
+      case 'user':
+        appendTurn(contents, 'user', openaiContentToGeminiParts(message.content, param, options, warnings));
+        break;
+      case 'assistant':
+        appendTurn(contents, 'model', assistantParts(message, param, options, warnings, toolCalls));
+        break;
       case 'tool':
-      case 'function':
-        throw new InvalidRequestError(`Messages with role '${message.role}' are not supported by this sidecar yet.`, `${param}.role`, 'unsupported_parameter');
+      case 'function': {
+        let end = index;
+        while (end + 1 < messages.length && isToolResult(messages[end + 1]!)) end++;
+        appendTurn(contents, 'user', toolMessagesToGemini(messages, index, end, toolCalls, options, warnings));
+        index = end;
+        break;
+      }
     }
-  });
+  }
   if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: PLACEHOLDER_USER_TEXT }] });
-  return { ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}), contents, warnings };
+  const dummySignatures = options.requiresThoughtSignatures ? injectMissingThoughtSignatures(contents) : 0;
+  return {
+    ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}),
+    contents,
+    warnings,
+    dummySignatures,
+  };
+}
+
+function isToolResult(message: OpenAIChatMessage): boolean {
+  return message.role === 'tool' || message.role === 'function';
+}
+
+function assistantParts(
+  message: OpenAIChatMessage,
+  param: string,
+  options: ContentOptions,
+  warnings: string[],
+  toolCalls: ToolCallIndex,
+): GeminiPart[] {
+  const parts = openaiContentToGeminiParts(message.content, param, options, warnings).filter((part) => part.text !== undefined);
+  const signature = readMessageSignature(message);
+  const calls = assistantToolCallsToGemini(message, param, toolCalls);
+  if (signature) {
+    // A text answer's signature sits on its last part; with no text it belongs to the first call (Gemini 2.5 style).
+    const carrier = parts.at(-1) ?? calls.find((part) => !part.thoughtSignature);
+    if (carrier) carrier.thoughtSignature = signature;
+    else warnings.push(`${param}.extra_content.google.thought_signature`);
+  }
+  return [...parts, ...calls];
 }
 
 function appendTurn(contents: GeminiContent[], role: GeminiContent['role'], parts: GeminiPart[]): void {
@@ -52,24 +100,4 @@ function appendTurn(contents: GeminiContent[], role: GeminiContent['role'], part
   const last = contents[contents.length - 1];
   if (last?.role === role) last.parts.push(...parts);
   else contents.push({ role, parts });
-}
-
-function textParts(content: OpenAIChatMessage['content'], param: string): Array<{ text: string }> {
-  if (content == null) return [];
-  if (typeof content === 'string') return content.length > 0 ? [{ text: content }] : [];
-  const parts: Array<{ text: string }> = [];
-  content.forEach((part: OpenAIContentPart, index) => {
-    if (part.type !== 'text') {
-      throw new InvalidRequestError(
-        `Content part type '${part.type}' is not supported by this sidecar yet.`,
-        `${param}.content[${index}].type`,
-        'unsupported_content_type',
-      );
-    }
-    if (typeof part.text !== 'string') {
-      throw new InvalidRequestError('A text content part needs a string `text`.', `${param}.content[${index}].text`);
-    }
-    if (part.text.length > 0) parts.push({ text: part.text });
-  });
-  return parts;
 }

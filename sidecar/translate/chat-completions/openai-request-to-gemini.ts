@@ -1,29 +1,29 @@
 import { InvalidRequestError } from '../../errors/sidecar-error';
+import { modelTraits } from '../model-family';
 import { openaiModelToGemini } from '../model-name';
-import type { GeminiGenerateContentRequest, GeminiGenerationConfig } from './gemini-generate-schema';
-import { openaiMessagesToGemini } from './openai-messages-to-gemini';
+import type { GeminiGenerateContentRequest, GeminiGenerationConfig, GeminiTool } from './gemini-generate-schema';
+import { readGoogleExtensions } from './google-extensions';
 import type { OpenAIChatRequest } from './openai-chat-schema';
+import { openaiMessagesToGemini } from './openai-messages-to-gemini';
+import { openaiReasoningToGemini } from './openai-reasoning-to-gemini';
+import { openaiResponseFormatToGemini } from './openai-response-format-to-gemini';
+import { openaiToolsToGemini } from './openai-tools-to-gemini';
 
 /** Gemini accepts at most five stop sequences: https://ai.google.dev/api/generate-content#generationconfig */
 const MAX_STOP_SEQUENCES = 5;
+/** Gemini returns at most 20 top candidates per position. */
+const MAX_TOP_LOGPROBS = 20;
 
 /** Parameters dropped with a warning: Gemini has no equivalent and the answer means the same without them. */
-const IGNORED_PARAMS = [
-  'user',
-  'logit_bias',
-  'metadata',
-  'store',
-  'service_tier',
-  'parallel_tool_calls',
-  'prediction',
-  'safety_identifier',
-  'prompt_cache_key',
-  'verbosity',
-  'extra_body',
-] as const;
+const IGNORED_PARAMS = ['user', 'logit_bias', 'metadata', 'store', 'prediction', 'safety_identifier', 'prompt_cache_key', 'verbosity'] as const;
 
-/** Parameters whose meaning the sidecar cannot keep yet: refused with 400 rather than silently dropped. */
-const UNSUPPORTED_PARAMS = ['tools', 'tool_choice', 'functions', 'function_call', 'reasoning_effort', 'audio', 'web_search_options'] as const;
+/** OpenAI service tiers Gemini has a counterpart for; `auto`/`default` mean Gemini's standard tier. */
+const SERVICE_TIERS: Record<string, string | null> = { auto: null, default: null, flex: 'flex', priority: 'priority' };
+
+/** Per-deployment choices the translation depends on. */
+export interface TranslateOptions {
+  remoteUrls: 'fetch' | 'pass-through';
+}
 
 /** The upstream call a chat request turns into. */
 export interface TranslatedChatRequest {
@@ -33,24 +33,49 @@ export interface TranslatedChatRequest {
   geminiRequest: GeminiGenerateContentRequest;
   /** Request params (JSON paths) that were accepted but not sent on. */
   warnings: string[];
+  /** Dummy thought signatures added to Gemini 3+ history that lacked them. */
+  dummySignatures: number;
 }
 
 /** OpenAI chat request → native Gemini request. Pure; throws InvalidRequestError for what it cannot honour. */
-export function openaiRequestToGemini(request: OpenAIChatRequest): TranslatedChatRequest {
+export function openaiRequestToGemini(
+  request: OpenAIChatRequest,
+  options: TranslateOptions = { remoteUrls: 'fetch' },
+): TranslatedChatRequest {
   const model = openaiModelToGemini(request.model);
+  const traits = modelTraits(model);
   const warnings: string[] = [];
-  for (const param of UNSUPPORTED_PARAMS) {
-    if (request[param] == null) continue;
-    if (param === 'tool_choice' && (request.tool_choice === 'none' || request.tool_choice === 'auto')) continue;
-    throw new InvalidRequestError(`Parameter '${param}' is not supported by this sidecar yet.`, param, 'unsupported_parameter');
-  }
   for (const param of IGNORED_PARAMS) if (request[param] != null) warnings.push(param);
-  const messages = openaiMessagesToGemini(request.messages);
+  if (request.audio != null) throw unsupported('audio', 'Audio output is not supported.');
+  const messages = openaiMessagesToGemini(request.messages, {
+    model,
+    remoteUrls: options.remoteUrls,
+    requiresThoughtSignatures: traits.requiresThoughtSignatures,
+  });
   warnings.push(...messages.warnings);
-  const generationConfig = openaiParamsToGenerationConfig(request, warnings);
+  const tools = openaiToolsToGemini(request, { schemaDialect: traits.schemaDialect });
+  warnings.push(...tools.warnings);
+  if (request.parallel_tool_calls != null) warnings.push('parallel_tool_calls');
+  const geminiTools: GeminiTool[] = [...tools.tools];
+  if (request.web_search_options != null) geminiTools.push({ googleSearch: {} });
+  const google = readGoogleExtensions(request.extra_body, request.google, warnings);
+  const generationConfig: GeminiGenerationConfig = {
+    ...openaiParamsToGenerationConfig(request, warnings),
+    ...openaiResponseFormatToGemini(request.response_format, { schemaDialect: traits.schemaDialect }),
+    ...outputModalities(request.modalities, traits.imageOutput),
+    ...google.generation,
+  };
+  const thinking = google.thinking ?? openaiReasoningToGemini(request.reasoning_effort, traits, warnings);
+  if (google.thinking && request.reasoning_effort != null) warnings.push('reasoning_effort');
+  if (thinking) generationConfig.thinkingConfig = thinking;
+  const serviceTier = readServiceTier(request.service_tier, warnings);
   const geminiRequest: GeminiGenerateContentRequest = {
     contents: messages.contents,
     ...(messages.systemInstruction ? { systemInstruction: messages.systemInstruction } : {}),
+    ...(geminiTools.length > 0 ? { tools: geminiTools } : {}),
+    ...(tools.toolConfig ? { toolConfig: tools.toolConfig } : {}),
+    ...google.request,
+    ...(serviceTier ? { serviceTier } : {}),
     ...(Object.keys(generationConfig).length > 0 ? { generationConfig } : {}),
   };
   return {
@@ -59,6 +84,7 @@ export function openaiRequestToGemini(request: OpenAIChatRequest): TranslatedCha
     includeUsage: request.stream === true && request.stream_options?.include_usage === true,
     geminiRequest,
     warnings,
+    dummySignatures: messages.dummySignatures,
   };
 }
 
@@ -81,28 +107,32 @@ function openaiParamsToGenerationConfig(request: OpenAIChatRequest, warnings: st
   if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
   if (request.logprobs === true) {
-    throw new InvalidRequestError("Parameter 'logprobs' is not supported by this sidecar yet.", 'logprobs', 'unsupported_parameter');
+    config.responseLogprobs = true;
+    if (request.top_logprobs != null) config.logprobs = Math.min(request.top_logprobs, MAX_TOP_LOGPROBS);
+  } else if (request.top_logprobs != null) {
+    warnings.push('top_logprobs');
   }
-  if (request.top_logprobs != null) warnings.push('top_logprobs');
-  applyResponseFormat(request.response_format, config);
-  applyModalities(request.modalities);
   return config;
 }
 
-function applyResponseFormat(responseFormat: unknown, config: GeminiGenerationConfig): void {
-  if (responseFormat == null) return;
-  const type = (responseFormat as { type?: unknown }).type;
-  if (type === 'text') return;
-  if (type === 'json_object') {
-    config.responseMimeType = 'application/json';
-    return;
-  }
-  throw new InvalidRequestError(`response_format type '${String(type)}' is not supported by this sidecar yet.`, 'response_format.type', 'unsupported_parameter');
+/** OpenAI `modalities` → `responseModalities`; image models answer with text and images unless told otherwise. */
+function outputModalities(modalities: readonly string[] | null | undefined, imageModel: boolean): GeminiGenerationConfig {
+  if (modalities == null) return imageModel ? { responseModalities: ['TEXT', 'IMAGE'] } : {};
+  const mapped = modalities.map((modality) => {
+    if (modality === 'text') return 'TEXT' as const;
+    if (modality === 'image') return 'IMAGE' as const;
+    throw unsupported('modalities', `Output modality '${modality}' is not supported.`);
+  });
+  return mapped.length > 0 ? { responseModalities: mapped } : {};
 }
 
-function applyModalities(modalities: readonly string[] | null | undefined): void {
-  const unsupported = (modalities ?? []).filter((modality) => modality !== 'text');
-  if (unsupported.length > 0) {
-    throw new InvalidRequestError(`Output modalities ${unsupported.join(', ')} are not supported by this sidecar yet.`, 'modalities', 'unsupported_parameter');
-  }
+function readServiceTier(tier: unknown, warnings: string[]): string | undefined {
+  if (tier == null) return undefined;
+  const mapped = typeof tier === 'string' ? SERVICE_TIERS[tier] : undefined;
+  if (mapped === undefined) warnings.push('service_tier');
+  return mapped ?? undefined;
+}
+
+function unsupported(param: string, message: string): InvalidRequestError {
+  return new InvalidRequestError(message, param, 'unsupported_parameter');
 }

@@ -143,10 +143,10 @@ describe('geminiResponseToOpenAI', () => {
 
   it('warns about parts it cannot represent', () => {
     const { completion, warnings } = translate({
-      candidates: [{ content: { parts: [{ text: 'x' }, { executableCode: { code: '1' } }] }, finishReason: 'STOP' }],
+      candidates: [{ content: { parts: [{ text: 'x' }, { videoMetadata: { fps: 1 } }] }, finishReason: 'STOP' }],
     });
     expect(completion.choices[0]?.message.content).toBe('x');
-    expect(warnings).toEqual(["dropped Gemini part 'executableCode'"]);
+    expect(warnings).toEqual(["dropped Gemini part 'videoMetadata'"]);
   });
 
   it.each(Object.keys(GEMINI_FINISH_REASON_TO_OPENAI))('reports native_finish_reason only when %s is not STOP or MAX_TOKENS', (reason) => {
@@ -205,6 +205,13 @@ describe('geminiUsageToOpenAI', () => {
   });
 });
 
+function textSignatureOf(name: string): string {
+  const response = loadRecordedJson(name) as { candidates: Array<{ content: { parts: Array<{ thoughtSignature?: string }> } }> };
+  const signature = response.candidates[0]!.content.parts.findLast((part) => part.thoughtSignature)?.thoughtSignature;
+  if (!signature) throw new Error(`${name} has no text-part signature`);
+  return signature;
+}
+
 describe('geminiResponseToOpenAI with recorded responses', () => {
   it('translates vercel-ai/google-text.json', () => {
     const { completion, warnings } = geminiResponseToOpenAI(recorded('vercel-ai/google-text.json'), context);
@@ -217,7 +224,13 @@ describe('geminiResponseToOpenAI with recorded responses', () => {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.", refusal: null },
+          message: {
+            role: 'assistant',
+            content: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
+            refusal: null,
+            // The recording's text part carries Gemini 3's signature; it leaves on the message.
+            extra_content: { google: { thought_signature: textSignatureOf('vercel-ai/google-text.json') } },
+          },
           logprobs: null,
           finish_reason: 'stop',
         },

@@ -38,11 +38,11 @@ describe('GeminiStreamTranslator', () => {
       ],
     },
     {
-      name: 'returns one empty-delta chunk with finish_reason "stop" for the Gemini 3 signature-only tail',
+      name: 'carries the Gemini 3 signature-only tail as extra_content with finish_reason "stop"',
       geminiChunks: [textChunk('Hi'), gemini3Tail],
       expectedChoices: [
         { index: 0, delta: { role: 'assistant', content: 'Hi' }, logprobs: null, finish_reason: null },
-        { index: 0, delta: {}, logprobs: null, finish_reason: 'stop' },
+        { index: 0, delta: { extra_content: { google: { thought_signature: 'c2ln' } } }, logprobs: null, finish_reason: 'stop' },
       ],
     },
     {
@@ -117,7 +117,10 @@ describe('GeminiStreamTranslator', () => {
 
   it('never sends an empty content delta', () => {
     const { chunks } = run([textChunk('a'), textChunk(''), gemini3Tail]);
-    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([{ role: 'assistant', content: 'a' }, {}]);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([
+      { role: 'assistant', content: 'a' },
+      { extra_content: { google: { thought_signature: 'c2ln' } } },
+    ]);
   });
 
   it('uses one id from responseId, the context model and created on every chunk', () => {

@@ -201,9 +201,9 @@ describe('openaiRequestToGemini warnings', () => {
     { name: 'warns about logit_bias', params: { logit_bias: { '50256': -100 } }, expected: ['logit_bias'] },
     { name: 'warns about metadata and store', params: { metadata: { a: 'b' }, store: false }, expected: ['metadata', 'store'] },
     {
-      name: 'warns about service_tier, parallel_tool_calls and prompt_cache_key',
-      params: { service_tier: 'auto', parallel_tool_calls: true, prompt_cache_key: 'k' },
-      expected: ['service_tier', 'parallel_tool_calls', 'prompt_cache_key'],
+      name: 'warns about an unknown service_tier, parallel_tool_calls and prompt_cache_key',
+      params: { service_tier: 'scale', parallel_tool_calls: true, prompt_cache_key: 'k' },
+      expected: ['prompt_cache_key', 'parallel_tool_calls', 'service_tier'],
     },
     { name: 'warns about top_logprobs', params: { top_logprobs: 2 }, expected: ['top_logprobs'] },
     {
@@ -246,28 +246,39 @@ describe('openaiRequestToGemini errors', () => {
       expectedError: { status: 400, param: 'model' },
     },
     {
-      name: 'rejects tools',
-      body: { model: MODEL, messages: hi, tools: [{ type: 'function', function: { name: 'f' } }] },
-      expectedError: { status: 400, param: 'tools' },
+      name: 'rejects a tool result whose call is unknown',
+      body: { model: MODEL, messages: [{ role: 'tool', content: '42', tool_call_id: 'call_1' }] },
+      expectedError: { status: 400, param: 'messages[0].tool_call_id' },
     },
-    { name: 'rejects logprobs true', body: { model: MODEL, messages: hi, logprobs: true }, expectedError: { status: 400, param: 'logprobs' } },
     {
-      name: 'rejects an image_url content part',
+      name: 'rejects an image_url with a file: URL',
       body: {
         model: MODEL,
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] }],
       },
-      expectedError: { status: 400, param: 'messages[0].content[1].type' },
+      expectedError: { status: 400, param: 'messages[0].content[1].image_url.url' },
     },
     {
-      name: 'rejects a tool message',
-      body: { model: MODEL, messages: [{ role: 'tool', content: '42', tool_call_id: 'call_1' }] },
-      expectedError: { status: 400, param: 'messages[0].role' },
+      name: 'rejects an unknown content part type',
+      body: { model: MODEL, messages: [{ role: 'user', content: [{ type: 'hologram' }] }] },
+      expectedError: { status: 400, param: 'messages[0].content[0].type' },
     },
     {
-      name: 'rejects response_format json_schema',
-      body: { model: MODEL, messages: hi, response_format: { type: 'json_schema', json_schema: { name: 's', schema: {} } } },
+      name: 'rejects an unknown response_format type',
+      body: { model: MODEL, messages: hi, response_format: { type: 'xml' } },
       expectedError: { status: 400, param: 'response_format.type' },
+    },
+    { name: 'rejects audio output', body: { model: MODEL, messages: hi, audio: { voice: 'alloy' } }, expectedError: { status: 400, param: 'audio' } },
+    {
+      name: 'rejects invalid tool-call arguments in history',
+      body: {
+        model: MODEL,
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{bad' } }] },
+        ],
+      },
+      expectedError: { status: 400, param: 'messages[1].tool_calls[0].function.arguments' },
     },
   ];
   it.each(cases)('$name with param from the table', ({ body, expectedError }) => {
