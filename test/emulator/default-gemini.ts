@@ -10,6 +10,7 @@ import {
 } from './google-error';
 import { getModel, listModels } from './model-catalog';
 import { writeJson, writeSse, type WriteContext } from './response-writer';
+import type { ThoughtSignatureLedger } from './thought-signatures';
 import { validateGenerateRequest } from './validate-generate-request';
 
 /** `POST /{version}/models/{model}:{method}` — the requests scripts apply to. */
@@ -46,10 +47,11 @@ async function answerGenerate(
   url: URL,
   model: string,
   options: EmulatorOptions,
+  ledger?: ThoughtSignatureLedger,
 ): Promise<void> {
-  const validation = validateGenerateRequest(request.rawBody, request.body);
+  const validation = validateGenerateRequest(request.rawBody, request.body, model);
   if (!validation.ok) return writeJson(context, validation.error.status, validation.error.body);
-  const plan = planReply(validation.request, model);
+  const plan = planReply(validation.request, model, ledger);
   if (url.pathname.endsWith(':generateContent')) {
     return writeJson(context, 200, buildGenerateContentResponse(plan));
   }
@@ -59,8 +61,13 @@ async function answerGenerate(
   return writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 });
 }
 
-/** The believable, deterministic Gemini that answers when no script is queued. */
-export async function answerByDefault(context: WriteContext, request: RecordedRequest, options: EmulatorOptions): Promise<void> {
+/** The believable, deterministic Gemini that answers when no script is queued; issued signatures go to the ledger. */
+export async function answerByDefault(
+  context: WriteContext,
+  request: RecordedRequest,
+  options: EmulatorOptions,
+  ledger?: ThoughtSignatureLedger,
+): Promise<void> {
   const url = new URL(request.path, 'http://emulator.invalid');
   const pathname = url.pathname;
   const reply = (error: GoogleErrorReply): Promise<void> => writeJson(context, error.status, error.body);
@@ -74,7 +81,7 @@ export async function answerByDefault(context: WriteContext, request: RecordedRe
     if (failure) return reply(failure);
     const model = safeDecode(encodedModel);
     if (!KNOWN_MODEL.test(model)) return reply(modelNotFoundError(model, version, method));
-    return answerGenerate(context, request, url, model, options);
+    return answerGenerate(context, request, url, model, options, ledger);
   }
   if (request.method === 'GET' && (listing || getting)) {
     const failure = authError(request, url);

@@ -1,13 +1,12 @@
-import {
-  buildTerminalResponse,
-  THOUGHT_TEXT,
-  THOUGHT_TOKEN_COUNT,
-  tokenCount,
-  usageMetadata,
-  type ReplyPlan,
-} from './default-reply';
+import { callTokens, candidate, imageTokens, sendsText, textExtras, thoughtParts } from './default-candidate';
+import { imagePart } from './default-media';
+import { THOUGHT_TOKEN_COUNT, tokenCount, type ReplyPlan } from './default-plan';
+import { buildTerminalResponse, usageMetadata } from './default-reply';
+import { functionCallPart } from './default-tools';
+import { isGemini3OrLater } from './emulated-model';
 
 type Json = Record<string, unknown>;
+type Emit = (candidates: Json[], outputTokens?: number, imageTokenCount?: number) => void;
 
 /** Splits text into at most `groups` word groups whose concatenation is the original text. */
 export function splitByWords(text: string, groups = 3): string[] {
@@ -19,46 +18,69 @@ export function splitByWords(text: string, groups = 3): string[] {
 }
 
 /**
- * The default answer as streamGenerateContent chunks: each a full GenerateContentResponse with a text
- * delta and cumulative usageMetadata. Gemini 3 ends with a separate `{"text":""}` + thoughtSignature
- * chunk that carries finishReason STOP (vercel-ai/google-text.chunks.txt).
+ * Function calls arrive whole in one chunk without finishReason; Gemini 3 then closes with a `{"text":""}` chunk
+ * carrying STOP (vercel-ai/google-tool-call.chunks.txt), Gemini 2.5 puts STOP on the call chunk.
  */
-export function buildStreamChunks(plan: ReplyPlan): Json[] {
-  const terminal = buildTerminalResponse(plan);
-  if (terminal) return [terminal];
-  const trailer = { modelVersion: plan.model, responseId: plan.responseId };
-  const thoughts = plan.think ? THOUGHT_TOKEN_COUNT : undefined;
-  const signature = plan.thoughtSignature;
-  const chunks: Json[] = [];
-  if (plan.think) {
-    const candidates = plan.texts.map((_, index) => ({
-      content: { parts: [{ text: THOUGHT_TEXT, thought: true }], role: 'model' },
-      index,
-    }));
-    chunks.push({ candidates, usageMetadata: usageMetadata(plan, undefined, thoughts), ...trailer });
-  }
-  const slices = plan.texts.map((text) => splitByWords(text));
+function emitCalls(plan: ReplyPlan, gemini3: boolean, emit: Emit): void {
+  const tokens = plan.calls.reduce((sum, calls) => sum + callTokens(calls), 0);
+  const stop = gemini3 ? {} : { finishReason: 'STOP' };
+  emit(plan.calls.map((calls, index) => candidate(index, { parts: calls.map(functionCallPart), ...stop })), tokens);
+  if (gemini3) emit(plan.calls.map((_, index) => candidate(index, { parts: [{ text: '' }], finishReason: 'STOP' })), tokens);
+}
+
+/**
+ * Text in word groups, then the image (image models), then for Gemini 3 a trailing empty-text chunk with STOP.
+ * Gemini 3 text answers sign that trailing chunk (vercel-ai/google-reasoning-gemini3.chunks.txt); Gemini 3 image
+ * models sign the first text part and the image part instead.
+ */
+function emitText(plan: ReplyPlan, gemini3: boolean, emit: Emit): void {
+  const slices = plan.texts.map((text) => (sendsText(plan) ? splitByWords(text) : []));
   const sent = plan.texts.map(() => '');
-  const chunkCount = Math.max(...slices.map((candidateSlices) => candidateSlices.length));
+  const sentTokens = (): number => sent.reduce((sum, text) => sum + tokenCount(text), 0);
+  const chunkCount = Math.max(0, ...slices.map((candidateSlices) => candidateSlices.length));
+  const images = imageTokens(plan);
   for (let position = 0; position < chunkCount; position += 1) {
     const candidates = slices.flatMap((candidateSlices, index) => {
       const text = candidateSlices[position];
       if (text === undefined) return [];
       sent[index] += text;
-      const finished = position === candidateSlices.length - 1 && signature === undefined;
-      return [{ content: { parts: [{ text }], role: 'model' }, ...(finished ? { finishReason: 'STOP' } : {}), index }];
+      const finishing = position === candidateSlices.length - 1 && !gemini3 && !plan.image;
+      const signature = position === 0 && plan.image ? plan.thoughtSignature : undefined;
+      const part = signature ? { text, thoughtSignature: signature } : { text };
+      const extras = textExtras(plan, text, plan.texts[index] ?? '', finishing);
+      return [candidate(index, { parts: [part], ...(finishing ? { finishReason: 'STOP' } : {}), extras })];
     });
-    const candidatesTokens = sent.reduce((sum, text) => sum + tokenCount(text), 0);
-    chunks.push({ candidates, usageMetadata: usageMetadata(plan, candidatesTokens, thoughts), ...trailer });
+    emit(candidates, sentTokens());
   }
-  if (signature !== undefined) {
-    const candidates = plan.texts.map((_, index) => ({
-      content: { parts: [{ text: '', thoughtSignature: signature }], role: 'model' },
-      finishReason: 'STOP',
-      index,
-    }));
-    const candidatesTokens = sent.reduce((sum, text) => sum + tokenCount(text), 0);
-    chunks.push({ candidates, usageMetadata: usageMetadata(plan, candidatesTokens, thoughts), ...trailer });
+  if (plan.image) {
+    const part = imagePart(plan.image.signature);
+    const stop = (text: string) => (gemini3 ? {} : { finishReason: 'STOP', extras: textExtras(plan, '', text, true) });
+    emit(plan.texts.map((text, index) => candidate(index, { parts: [part], ...stop(text) })), sentTokens() + (images ?? 0), images);
   }
+  if (gemini3) {
+    const signature = plan.image ? undefined : plan.thoughtSignature;
+    const part = signature ? { text: '', thoughtSignature: signature } : { text: '' };
+    const candidates = plan.texts.map((text, index) => candidate(index, { parts: [part], finishReason: 'STOP', extras: textExtras(plan, '', text, true) }));
+    emit(candidates, sentTokens() + (images ?? 0), images);
+  }
+}
+
+/**
+ * The default answer as streamGenerateContent chunks: each a full GenerateContentResponse with a delta and
+ * cumulative usageMetadata. A thought summary, when asked for, comes alone in the first chunk.
+ */
+export function buildStreamChunks(plan: ReplyPlan): Json[] {
+  const terminal = buildTerminalResponse(plan);
+  if (terminal) return [terminal];
+  const thoughts = plan.think ? THOUGHT_TOKEN_COUNT : undefined;
+  const chunks: Json[] = [];
+  const emit: Emit = (candidates, outputTokens, imageTokenCount) => {
+    const usage = usageMetadata(plan, outputTokens, thoughts, imageTokenCount);
+    chunks.push({ candidates, usageMetadata: usage, modelVersion: plan.model, responseId: plan.responseId });
+  };
+  if (plan.think) emit(plan.texts.map((_, index) => candidate(index, { parts: thoughtParts(plan) })));
+  const gemini3 = isGemini3OrLater(plan.model);
+  if (plan.mode === 'tool') emitCalls(plan, gemini3, emit);
+  else emitText(plan, gemini3, emit);
   return chunks;
 }

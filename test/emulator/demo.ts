@@ -51,7 +51,8 @@ Try it (any bearer token works against the emulator):
   node -e 'const OpenAI = require("openai"); new OpenAI({ apiKey: "demo-key", baseURL: "${base}/v1beta/openai" }).chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }).then((r) => console.log(r.choices[0].message.content))'
 
 Prompts containing [block], [safety], [max] or [think] make the emulator answer a blocked prompt, a safety stop,
-a MAX_TOKENS stop or a thinking answer. Press Ctrl-C to stop.
+a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
+answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
 `);
 }
 

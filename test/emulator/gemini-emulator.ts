@@ -4,8 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { answerByDefault, MODEL_CALL_PATH } from './default-gemini';
 import type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 import { runScript, type WriteContext } from './response-writer';
+import { ThoughtSignatureLedger } from './thought-signatures';
 
 export type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
+export type { ReceivedThoughtSignature, ThoughtSignatureLedger } from './thought-signatures';
 
 function parseJson(rawBody: string): unknown {
   if (rawBody.trim() === '') return undefined;
@@ -27,6 +29,8 @@ export class GeminiEmulator {
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
+  /** Thought signatures the default behaviour issued, and every signature that came back in model-call contents. */
+  readonly thoughtSignatures = new ThoughtSignatureLedger();
   private readonly scripts: EmulatorScript[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly closing = new AbortController();
@@ -62,10 +66,11 @@ export class GeminiEmulator {
     this.scripts.push(...scripts);
   }
 
-  /** Clears queued scripts and recorded requests. */
+  /** Clears queued scripts, recorded requests and the thought-signature ledger. */
   reset(): void {
     this.scripts.length = 0;
     this.requests.length = 0;
+    this.thoughtSignatures.clear();
   }
 
   /** The most recent request, if any. */
@@ -100,8 +105,9 @@ export class GeminiEmulator {
         rawBody,
       };
       this.requests.push(recorded);
+      if (isModelCall) this.thoughtSignatures.receive(recorded.body, this.requests.length - 1);
       const context: WriteContext = { response, sleep: (ms) => this.sleep(ms) };
-      const answer = script ? runScript(context, script) : answerByDefault(context, recorded, this.options);
+      const answer = script ? runScript(context, script) : answerByDefault(context, recorded, this.options, this.thoughtSignatures);
       answer.catch(() => response.destroy());
     });
   }

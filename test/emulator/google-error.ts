@@ -20,6 +20,14 @@ export function invalidArgument(messages: string[], fields: Array<string | undef
   ]);
 }
 
+/**
+ * 400 INVALID_ARGUMENT for semantic checks, as Google words them: one `* <Request>.<path>: <problem>` line each,
+ * no details (e.g. `* GenerateContentRequest.contents: contents is not specified`).
+ */
+export function fieldViolationsError(messages: string[]): GoogleErrorReply {
+  return googleError(400, 'INVALID_ARGUMENT', messages.map((message) => `* ${message}\n`).join(''));
+}
+
 /** 403 returned when no API key is sent at all. */
 export function missingApiKeyError(): GoogleErrorReply {
   return googleError(

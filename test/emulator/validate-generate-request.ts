@@ -1,10 +1,17 @@
-import { googleError, invalidArgument, type GoogleErrorReply } from './google-error';
+import { fieldViolationsError, googleError, invalidArgument, type GoogleErrorReply } from './google-error';
+import { isRecord, snakeCase } from './request-fields';
+import { missingThoughtSignatureError } from './thought-signatures';
+import { validateGenerationConfig } from './validate-generation-config';
+import { PART_DATA_FIELDS, validatePartShapes, type PartList } from './validate-parts';
+import { validateTools, type ToolsView } from './validate-tools';
 
 /** The request fields the emulator reads, after validation. */
 export interface EmulatorGenerateRequest {
   contents: Array<{ role?: string; parts: Array<Record<string, unknown>> }>;
   systemInstruction?: { parts: Array<Record<string, unknown>> };
   generationConfig: Record<string, unknown>;
+  /** Declared functions, built-in tools and the function calling mode. */
+  tools: ToolsView;
 }
 
 /** Outcome of validating a generateContent body the way Google does. */
@@ -28,37 +35,17 @@ const KNOWN_FIELDS = new Set([
   'service_tier',
 ]);
 
-const PART_DATA_FIELDS = [
-  'text',
-  'inlineData',
-  'inline_data',
-  'functionCall',
-  'function_call',
-  'functionResponse',
-  'function_response',
-  'fileData',
-  'file_data',
-  'executableCode',
-  'executable_code',
-  'codeExecutionResult',
-  'code_execution_result',
-];
-
 const EMPTY_TEXT_MESSAGE =
   'Unable to submit request because it has an empty text parameter. Add a value to the parameter and try again. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function fieldViolations(messages: string[]): GoogleErrorReply {
-  return googleError(400, 'INVALID_ARGUMENT', messages.map((message) => `* ${message}\n`).join(''));
+function hasData(part: Record<string, unknown>): boolean {
+  return PART_DATA_FIELDS.some((name) => part[name] !== undefined || part[snakeCase(name)] !== undefined);
 }
 
 function partsViolations(parts: unknown, path: string, label: string): string[] {
   if (!Array.isArray(parts) || parts.length === 0) return [`${label}.parts: contents.parts must not be empty.`];
   return parts.flatMap((part, index) =>
-    isRecord(part) && PART_DATA_FIELDS.some((field) => part[field] !== undefined)
+    isRecord(part) && hasData(part)
       ? []
       : [`${path}.parts[${index}].data: required oneof field 'data' must have one initialized field`],
   );
@@ -68,24 +55,8 @@ function hasEmptyText(parts: Array<Record<string, unknown>>): boolean {
   return parts.some((part) => part.text === '');
 }
 
-function validateGenerationConfig(config: Record<string, unknown>): GoogleErrorReply | undefined {
-  const stopSequences = config.stopSequences ?? config.stop_sequences;
-  if (Array.isArray(stopSequences) && stopSequences.length > 5) {
-    return googleError(400, 'INVALID_ARGUMENT', 'the number of stop_sequences must not exceed 5');
-  }
-  const candidateCount = config.candidateCount ?? config.candidate_count;
-  if (typeof candidateCount === 'number' && candidateCount > 8) {
-    return googleError(
-      400,
-      'INVALID_ARGUMENT',
-      `Unable to submit request because it has a candidateCount value of ${candidateCount} but the supported range is from 1 (inclusive) to 9 (exclusive). Update the value and try again.`,
-    );
-  }
-  return undefined;
-}
-
-/** Validates a raw generateContent body with Google's checks and messages. */
-export function validateGenerateRequest(rawBody: string, body: unknown): ValidationResult {
+/** Validates a raw generateContent body for `model` with Google's checks and messages. */
+export function validateGenerateRequest(rawBody: string, body: unknown, model: string): ValidationResult {
   if (rawBody.trim() !== '' && !isRecord(body)) {
     return { ok: false, error: invalidArgument(['Invalid JSON payload received. Unexpected token.']) };
   }
@@ -99,7 +70,7 @@ export function validateGenerateRequest(rawBody: string, body: unknown): Validat
   }
   const contents = fields.contents;
   if (!Array.isArray(contents) || contents.length === 0) {
-    return { ok: false, error: fieldViolations(['GenerateContentRequest.contents: contents is not specified']) };
+    return { ok: false, error: fieldViolationsError(['GenerateContentRequest.contents: contents is not specified']) };
   }
   const systemInstruction = fields.systemInstruction ?? fields.system_instruction;
   const violations = contents.flatMap((content: unknown, index) =>
@@ -109,7 +80,13 @@ export function validateGenerateRequest(rawBody: string, body: unknown): Validat
     const parts = isRecord(systemInstruction) ? systemInstruction.parts : undefined;
     violations.push(...partsViolations(parts, 'system_instruction', 'GenerateContentRequest.system_instruction'));
   }
-  if (violations.length > 0) return { ok: false, error: fieldViolations(violations) };
+  if (violations.length > 0) return { ok: false, error: fieldViolationsError(violations) };
+  const partLists: PartList[] = contents.map((content: { parts: unknown[] }, index) => ({ parts: content.parts, path: `contents[${index}]` }));
+  if (isRecord(systemInstruction) && Array.isArray(systemInstruction.parts)) {
+    partLists.push({ parts: systemInstruction.parts, path: 'system_instruction' });
+  }
+  const shapeError = validatePartShapes(partLists);
+  if (shapeError) return { ok: false, error: shapeError };
 
   const typedContents = contents as EmulatorGenerateRequest['contents'];
   if (typedContents.some((content) => content.role !== undefined && content.role !== '' && content.role !== 'user' && content.role !== 'model')) {
@@ -119,9 +96,11 @@ export function validateGenerateRequest(rawBody: string, body: unknown): Validat
   if (typedContents.some((content) => hasEmptyText(content.parts)) || (typedSystem && hasEmptyText(typedSystem.parts))) {
     return { ok: false, error: googleError(400, 'INVALID_ARGUMENT', EMPTY_TEXT_MESSAGE) };
   }
+  const tools = validateTools(fields);
+  if (!tools.ok) return tools;
   const config = fields.generationConfig ?? fields.generation_config;
   const generationConfig = isRecord(config) ? config : {};
-  const configError = validateGenerationConfig(generationConfig);
+  const configError = validateGenerationConfig(generationConfig, model, tools.tools) ?? missingThoughtSignatureError(typedContents, model);
   if (configError) return { ok: false, error: configError };
-  return { ok: true, request: { contents: typedContents, systemInstruction: typedSystem, generationConfig } };
+  return { ok: true, request: { contents: typedContents, systemInstruction: typedSystem, generationConfig, tools: tools.tools } };
 }

@@ -10,6 +10,7 @@ import { GeminiEmulator } from '../emulator/gemini-emulator';
 export interface HarnessOverrides {
   server?: Partial<SidecarConfig['server']>;
   gemini?: Partial<SidecarConfig['gemini']>;
+  media?: Partial<SidecarConfig['media']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -27,6 +28,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
   const config = configSchema.parse({
     server: overrides.server ?? {},
     gemini: { baseUrl: emulator.url, ...overrides.gemini },
+    media: overrides.media ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mediaNotes } from './default-media';
+import { functionResponseText, planCalls, wantsFunctionCall, type PlannedCall } from './default-tools';
+import { isGemini3OrLater, isImageModel } from './emulated-model';
+import { field, recordField } from './request-fields';
+import { newThoughtSignature, type ThoughtSignatureLedger } from './thought-signatures';
+import type { EmulatorGenerateRequest } from './validate-generate-request';
+
+/** What the default Gemini decides to answer: markers in the last user text, else tools, else an echo. */
+export type ReplyMode = 'text' | 'block' | 'safety' | 'max' | 'tool';
+
+/** Image output of an image model. */
+export interface PlannedImage {
+  /** False when `responseModalities` is `["IMAGE"]`. */
+  withText: boolean;
+  /** Gemini 3 image models sign every inlineData part. */
+  signature?: string;
+}
+
+/** Everything needed to render the default answer as one body or as SSE chunks. */
+export interface ReplyPlan {
+  model: string;
+  responseId: string;
+  mode: ReplyMode;
+  think: boolean;
+  /** Reply text per candidate. */
+  texts: string[];
+  /** Function calls per candidate when mode is 'tool'. */
+  calls: PlannedCall[][];
+  promptTokenCount: number;
+  /** thoughtsTokenCount reported for a MAX_TOKENS reply. */
+  maxTokensThoughts: number;
+  /** Set for gemini-3 text answers, which sign their last part. */
+  thoughtSignature?: string;
+  /** Set for image models asked for (or defaulting to) IMAGE output. */
+  image?: PlannedImage;
+  /** Top candidates per token when `responseLogprobs` is on. */
+  logprobs?: number;
+  /** The search query to ground on when the googleSearch tool is enabled. */
+  searchQuery?: string;
+}
+
+/** Text of the thought part sent when the prompt contains `[think]` or thinkingConfig.includeThoughts is on. */
+export const THOUGHT_TEXT = 'Thinking about it';
+/** thoughtsTokenCount reported with a thought part. */
+export const THOUGHT_TOKEN_COUNT = 7;
+
+/** Emulated tokenizer: one token per 4 characters, rounded up. */
+export function tokenCount(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** A random id shaped like Google's responseId (22 base64url characters). */
+export function newResponseId(): string {
+  return randomBytes(17).toString('base64url').slice(0, 22);
+}
+
+function textsOf(parts: Array<Record<string, unknown>> | undefined): string[] {
+  return (parts ?? []).flatMap((part) => (typeof part.text === 'string' ? [part.text] : []));
+}
+
+function lastUserText(request: EmulatorGenerateRequest): string {
+  for (const content of [...request.contents].reverse()) {
+    if (content.role === 'model') continue;
+    const text = [...content.parts].reverse().find((part) => typeof part.text === 'string' && part.thought !== true)?.text;
+    if (typeof text === 'string') return text;
+  }
+  return '';
+}
+
+function markerMode(text: string): ReplyMode {
+  if (text.includes('[block]')) return 'block';
+  if (text.includes('[safety]')) return 'safety';
+  if (text.includes('[max]')) return 'max';
+  return 'text';
+}
+
+function wantsThoughts(request: EmulatorGenerateRequest, userText: string): boolean {
+  if (userText.includes('[think]')) return true;
+  const thinking = recordField(request.generationConfig, 'thinkingConfig');
+  // A zero budget switches thinking off, summaries included (https://ai.google.dev/gemini-api/docs/thinking).
+  return thinking !== undefined && field(thinking, 'includeThoughts') === true && field(thinking, 'thinkingBudget') !== 0;
+}
+
+function plannedImage(request: EmulatorGenerateRequest, model: string, sign: () => string): PlannedImage | undefined {
+  if (!isImageModel(model)) return undefined;
+  const requested = field(request.generationConfig, 'responseModalities');
+  const modalities = Array.isArray(requested) ? requested.map((modality) => String(modality).toUpperCase()) : ['TEXT', 'IMAGE'];
+  if (!modalities.includes('IMAGE')) return undefined;
+  return { withText: modalities.includes('TEXT'), ...(isGemini3OrLater(model) ? { signature: sign() } : {}) };
+}
+
+/** Decides the deterministic default answer for a validated request; signatures are issued through the ledger. */
+export function planReply(request: EmulatorGenerateRequest, model: string, ledger?: ThoughtSignatureLedger): ReplyPlan {
+  const sign = (): string => ledger?.issue() ?? newThoughtSignature();
+  const gemini3 = isGemini3OrLater(model);
+  const userText = lastUserText(request);
+  const last = request.contents.at(-1);
+  const turn = last && last.role !== 'model' ? last.parts : [];
+  const result = functionResponseText(turn);
+  const reply = [result ?? `Echo: ${userText}`, ...mediaNotes(turn)].join(' ');
+  const marked = markerMode(userText);
+  const asksTool = marked === 'text' && result === undefined && turn.some((part) => typeof part.text === 'string');
+  const mode: ReplyMode = asksTool && wantsFunctionCall(request.tools) ? 'tool' : marked;
+  const config = request.generationConfig;
+  const requested = field(config, 'candidateCount');
+  const candidateCount = typeof requested === 'number' && requested > 1 ? Math.floor(requested) : 1;
+  const maxOutput = field(config, 'maxOutputTokens');
+  const allText = [...request.contents.flatMap((content) => textsOf(content.parts)), ...textsOf(request.systemInstruction?.parts)];
+  const image = mode === 'text' ? plannedImage(request, model, sign) : undefined;
+  const logprobs = field(config, 'logprobs');
+  return {
+    model,
+    responseId: newResponseId(),
+    mode,
+    think: wantsThoughts(request, userText),
+    texts: Array.from({ length: candidateCount }, (_, index) => (index === 0 ? reply : `${reply} (candidate ${index})`)),
+    calls: mode === 'tool' ? Array.from({ length: candidateCount }, () => planCalls(request.tools, userText, gemini3, sign)) : [],
+    promptTokenCount: Math.max(1, tokenCount(allText.join(''))),
+    maxTokensThoughts: typeof maxOutput === 'number' ? maxOutput : 64,
+    ...(gemini3 && mode === 'text' && (image?.withText ?? true) ? { thoughtSignature: sign() } : {}),
+    ...(image ? { image } : {}),
+    ...(field(config, 'responseLogprobs') === true ? { logprobs: typeof logprobs === 'number' ? logprobs : 0 } : {}),
+    ...(request.tools.googleSearch ? { searchQuery: userText } : {}),
+  };
+}
