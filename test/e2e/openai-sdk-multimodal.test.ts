@@ -128,4 +128,31 @@ describe('multimodal input, thinking and image output through the official opena
       responseJsonSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false },
     });
   });
+
+  it('streams thought summaries as delta.reasoning_content and images as delta.images', async () => {
+    const thinking = await client.chat.completions.create({
+      model: 'gemini-3-flash-preview',
+      messages: [{ role: 'user', content: 'Think first' }],
+      stream: true,
+      ...({ extra_body: { google: { thinking_config: { include_thoughts: true, thinking_level: 'low' } } } } as object),
+    });
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of thinking) {
+      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
+      reasoning += delta?.reasoning_content ?? '';
+      content += delta?.content ?? '';
+    }
+    expect(reasoning.length).toBeGreaterThan(0);
+    expect(content).toContain('Think first');
+    expect(content).not.toContain(reasoning);
+
+    const drawing = await client.chat.completions.create({ model: 'gemini-2.5-flash-image', messages: [{ role: 'user', content: 'Draw' }], stream: true });
+    const urls: string[] = [];
+    for await (const chunk of drawing) {
+      const delta = chunk.choices[0]?.delta as { images?: Array<{ image_url: { url: string } }> } | undefined;
+      urls.push(...(delta?.images ?? []).map((image) => image.image_url.url));
+    }
+    expect(urls).toEqual([expect.stringMatching(/^data:image\/png;base64,/)]);
+  });
 });
