@@ -3,6 +3,27 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 const milliseconds = z.number().int().positive();
 
+/** Retired model names from Google's own examples, kept working (config/default.yaml repeats these). */
+const DEFAULT_MODEL_ALIASES = {
+  'text-embedding-004': {
+    model: 'gemini-embedding-001',
+    dimensions: 768,
+    notice: 'text-embedding-004 was retired on 2026-01-14; serving gemini-embedding-001 at 768 dimensions',
+  },
+  'imagen-3.0-generate-001': {
+    model: 'gemini-2.5-flash-image',
+    notice: 'Imagen models were shut down on the Gemini API in 2026; serving gemini-2.5-flash-image',
+  },
+  'imagen-3.0-generate-002': {
+    model: 'gemini-2.5-flash-image',
+    notice: 'Imagen models were shut down on the Gemini API in 2026; serving gemini-2.5-flash-image',
+  },
+  'gemini-2.5-flash-image-preview': {
+    model: 'gemini-2.5-flash-image',
+    notice: 'gemini-2.5-flash-image-preview was retired; serving gemini-2.5-flash-image',
+  },
+};
+
 /** Every key of the sidecar's configuration, with its default. Env overlays are listed in ENV_OVERRIDES. */
 export const configSchema = z
   .object({
@@ -28,6 +49,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    models: z
+      .object({
+        aliases: z
+          .record(
+            z.string().min(1),
+            z
+              .object({
+                model: z.string().min(1),
+                dimensions: z.number().int().positive().optional(),
+                parameters: z.record(z.string(), z.unknown()).optional(),
+                notice: z.string().optional(),
+              })
+              .strict(),
+          )
+          .default(DEFAULT_MODEL_ALIASES),
+        listCacheTtlMs: z.number().int().min(0).default(300_000),
+      })
+      .strict()
+      .prefault({}),
     media: z
       .object({
         remoteUrls: z.enum(['fetch', 'pass-through']).default('fetch'),
@@ -45,6 +85,9 @@ export const configSchema = z
       .prefault({}),
   })
   .strict();
+
+/** One configured model alias. */
+export type ModelAlias = z.infer<typeof configSchema>['models']['aliases'][string];
 
 /** The validated, frozen configuration injected everywhere. */
 export type SidecarConfig = z.infer<typeof configSchema>;

@@ -43,19 +43,23 @@ export class GeminiClient {
   }
 
   /** `POST models/{model}:generateContent` → the parsed JSON body. */
-  async generateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
-    const response = await this.post(`models/${model}:generateContent`, body, call);
-    try {
-      const text = await response.body.text();
-      return parseJson(text, 'Gemini answered with a body that is not JSON.');
-    } catch (error) {
-      throw this.transportError(error, call.signal);
-    }
+  generateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
+    return this.callModel(model, 'generateContent', body, call);
+  }
+
+  /** `POST models/{model}:{method}` (embedContent, batchEmbedContents, predict ...) → the parsed JSON body. */
+  async callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
+    return this.readJson(await this.send('POST', `models/${model}:${method}`, call, body), call);
+  }
+
+  /** `GET {path}` under the API version (e.g. `models?pageSize=1000`) → the parsed JSON body. */
+  async getJson(path: string, call: GeminiCallOptions): Promise<unknown> {
+    return this.readJson(await this.send('GET', path, call), call);
   }
 
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
-    const response = await this.post(`models/${model}:streamGenerateContent?alt=sse`, body, call);
+    const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, call, body);
     return this.chunks(response.body, call);
   }
 
@@ -64,14 +68,17 @@ export class GeminiClient {
     await this.dispatcher.close();
   }
 
-  private async post(path: string, body: unknown, call: GeminiCallOptions) {
+  private async send(method: 'GET' | 'POST', path: string, call: GeminiCallOptions, body?: unknown) {
     let response;
     try {
       response = await request(`${this.root}/${path}`, {
-        method: 'POST',
+        method,
         dispatcher: this.dispatcher,
-        headers: { 'content-type': 'application/json', 'x-goog-api-key': call.apiKey },
-        body: JSON.stringify(body),
+        headers:
+          body === undefined
+            ? { 'x-goog-api-key': call.apiKey }
+            : { 'content-type': 'application/json', 'x-goog-api-key': call.apiKey },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: call.signal,
       });
     } catch (error) {
@@ -79,6 +86,15 @@ export class GeminiClient {
     }
     if (response.statusCode !== 200) throw await this.errorFromResponse(response, call);
     return response;
+  }
+
+  private async readJson(response: { body: { text(): Promise<string> } }, call: GeminiCallOptions): Promise<unknown> {
+    try {
+      const text = await response.body.text();
+      return parseJson(text, 'Gemini answered with a body that is not JSON.');
+    } catch (error) {
+      throw this.transportError(error, call.signal);
+    }
   }
 
   private async errorFromResponse(

@@ -14,6 +14,8 @@ import { geminiResponseToOpenAI } from '../translate/chat-completions/gemini-res
 import { GeminiStreamTranslator } from '../translate/chat-completions/gemini-stream-translator';
 import type { ResponseContext } from '../translate/chat-completions/openai-chat-response';
 import { openaiRequestToGemini, type TranslatedChatRequest } from '../translate/chat-completions/openai-request-to-gemini';
+import { resolveModel, withAliasDefaults } from '../translate/model-alias';
+import { noticeAlias } from './alias-notice';
 import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
 
 /** Response header listing request parameters that were accepted but not sent to Gemini. */
@@ -24,7 +26,10 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
     const parsed = parseOpenAIChatRequest(req.body);
-    const translated = openaiRequestToGemini(parsed.request, { remoteUrls: deps.config.media.remoteUrls });
+    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
+    noticeAlias(deps, parsed.request.model, resolved.alias);
+    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
+    const translated = openaiRequestToGemini(request, { remoteUrls: deps.config.media.remoteUrls });
     const ignored = [...parsed.unknownKeys, ...translated.warnings];
     if (ignored.length > 0) {
       deps.logger.warn({ ignoredParams: ignored, model: translated.model }, 'request parameters ignored');

@@ -6,6 +6,10 @@ import type { Logger } from '../observability/logger';
 export interface GeminiApi {
   generateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<unknown>;
   streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncIterable<unknown>>;
+  /** `POST models/{model}:{method}` for the other model methods (embedContent, batchEmbedContents, predict). */
+  callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown>;
+  /** `GET` a path under the API version, e.g. `models?pageSize=1000`. */
+  getJson(path: string, call: GeminiCallOptions): Promise<unknown>;
 }
 
 /** Everything createApp needs, built once in main.ts and injected. */

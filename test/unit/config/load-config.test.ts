@@ -15,6 +15,15 @@ const DEFAULTS = {
     idleTimeoutMs: 300_000,
     maxEventBytes: 67_108_864,
   },
+  models: {
+    aliases: {
+      'text-embedding-004': { model: 'gemini-embedding-001', dimensions: 768, notice: expect.any(String) },
+      'imagen-3.0-generate-001': { model: 'gemini-2.5-flash-image', notice: expect.any(String) },
+      'imagen-3.0-generate-002': { model: 'gemini-2.5-flash-image', notice: expect.any(String) },
+      'gemini-2.5-flash-image-preview': { model: 'gemini-2.5-flash-image', notice: expect.any(String) },
+    },
+    listCacheTtlMs: 300_000,
+  },
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
   logging: { level: 'info' },
 };

@@ -1,0 +1,25 @@
+import type { ModelAlias } from '../config/config-schema';
+import { openaiModelToGemini } from './model-name';
+
+/** The model to call for a requested name, and the alias that led there (if any). */
+export interface ResolvedModel {
+  /** Gemini model id, prefixes stripped. */
+  model: string;
+  alias?: ModelAlias;
+}
+
+/** Resolves a client's model name through the configured aliases (exact match first, then without prefixes). */
+export function resolveModel(requested: string, aliases: Readonly<Record<string, ModelAlias>>): ResolvedModel {
+  const exact = aliases[requested];
+  if (exact) return { model: openaiModelToGemini(exact.model), alias: exact };
+  const model = openaiModelToGemini(requested);
+  const stripped = aliases[model];
+  if (stripped) return { model: openaiModelToGemini(stripped.model), alias: stripped };
+  return { model };
+}
+
+/** The alias's default parameters under the request's own: the request always wins. */
+export function withAliasDefaults<T extends object>(request: T, alias: ModelAlias | undefined): T {
+  if (!alias?.parameters) return request;
+  return { ...alias.parameters, ...request };
+}
