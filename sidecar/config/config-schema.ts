@@ -86,9 +86,6 @@ export const configSchema = z
   })
   .strict();
 
-/** One configured model alias. */
-export type ModelAlias = z.infer<typeof configSchema>['models']['aliases'][string];
-
 /** The validated, frozen configuration injected everywhere. */
 export type SidecarConfig = z.infer<typeof configSchema>;
 

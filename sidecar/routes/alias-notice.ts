@@ -1,4 +1,4 @@
-import type { ModelAlias } from '../config/config-schema';
+import type { ModelAlias } from '../translate/model-alias';
 import type { AppDeps } from '../server/app-deps';
 
 const noticed = new WeakMap<AppDeps['logger'], Set<string>>();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ClientClosedError, UpstreamUnreachableError } from '../errors/sidecar-error';
 import { renderOpenAIError } from '../errors/render-openai-error';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
@@ -16,10 +16,8 @@ import type { ResponseContext } from '../translate/chat-completions/openai-chat-
 import { openaiRequestToGemini, type TranslatedChatRequest } from '../translate/chat-completions/openai-request-to-gemini';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
+import { abortOnClientClose, reportIgnoredParams } from './request-context';
 import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
-
-/** Response header listing request parameters that were accepted but not sent to Gemini. */
-export const IGNORED_PARAMS_HEADER = 'x-sidecar-ignored-params';
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
 export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
@@ -30,11 +28,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
     const translated = openaiRequestToGemini(request, { remoteUrls: deps.config.media.remoteUrls });
-    const ignored = [...parsed.unknownKeys, ...translated.warnings];
-    if (ignored.length > 0) {
-      deps.logger.warn({ ignoredParams: ignored, model: translated.model }, 'request parameters ignored');
-      res.setHeader(IGNORED_PARAMS_HEADER, ignored.join(', '));
-    }
+    reportIgnoredParams(deps, res, translated.model, [...parsed.unknownKeys, ...translated.warnings]);
     const context: ResponseContext = {
       model: parsed.request.model,
       created: Math.floor(Date.now() / 1000),
@@ -107,14 +101,3 @@ function parseGeminiResponse(raw: unknown): GeminiGenerateContentResponse {
   }
   return result.data;
 }
-
-/** Aborts the upstream call as soon as the client disconnects before the answer is fully written. */
-function abortOnClientClose(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  req.on('aborted', () => controller.abort());
-  return controller.signal;
-}
-

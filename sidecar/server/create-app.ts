@@ -3,6 +3,7 @@ import { MethodNotAllowedError, NotFoundError } from '../errors/sidecar-error';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
 import { errorMiddleware } from './error-middleware';
+import { passthroughProxy } from './passthrough-proxy';
 import { buildRoutes } from './routes';
 
 /** Builds the OpenAI-compatible API app; wiring only, never listens. */
@@ -11,6 +12,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(accessLog(deps.logger));
+  app.use(passthroughProxy(deps));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
   const methodsByPath = new Map<string, string[]>();

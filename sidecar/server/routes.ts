@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import { chatCompletionsHandler } from '../routes/chat-completions';
+import { embeddingsHandler } from '../routes/embeddings';
+import { modelsHandlers } from '../routes/models';
 import type { AppDeps } from './app-deps';
 
 /** One route of the OpenAI-compatible API. */
@@ -17,5 +19,12 @@ export const OPENAI_PATH_PREFIXES = ['/v1', '/v1beta/openai'] as const;
 /** The one route table: OpenAI endpoint → handler, under every prefix. */
 export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
-  return OPENAI_PATH_PREFIXES.map((prefix) => ({ method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true }));
+  const embeddings = embeddingsHandler(deps);
+  const models = modelsHandlers(deps);
+  return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
+    { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
+    { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
+    { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
+    { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
+  ]);
 }

@@ -1,5 +1,15 @@
-import type { ModelAlias } from '../config/config-schema';
 import { openaiModelToGemini } from './model-name';
+
+/** A configured alias (config `models.aliases`): the Gemini model to serve and optional defaults. */
+export interface ModelAlias {
+  model: string;
+  /** Embeddings: outputDimensionality when the request sets none. */
+  dimensions?: number;
+  /** OpenAI request fields applied when the request leaves them out. */
+  parameters?: Record<string, unknown>;
+  /** Logged once per process when the alias is used. */
+  notice?: string;
+}
 
 /** The model to call for a requested name, and the alias that led there (if any). */
 export interface ResolvedModel {

@@ -87,6 +87,3 @@ export type OpenAIChatMessage = z.infer<typeof messageSchema>;
 export type OpenAIContentPart = z.infer<typeof contentPartSchema>;
 /** One assistant tool call as a client sends it back. */
 export type OpenAIToolCall = z.infer<typeof toolCallSchema>;
-
-/** Keys of the request schema; anything else in a body is unknown and reported as ignored. */
-export const KNOWN_REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(openAIChatRequestSchema.shape));

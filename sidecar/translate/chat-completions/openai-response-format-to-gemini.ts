@@ -4,7 +4,7 @@ import type { ModelTraits } from '../model-family';
 import { jsonSchemaToOpenAPISchema } from '../schema/json-schema-to-openapi';
 import { jsonSchemaForGemini } from '../schema/strip-json-schema';
 import type { GeminiGenerationConfig } from './gemini-generate-schema';
-import { parseWithParam } from './openai-tools-schema';
+import { parseWithParam } from '../parse-with-param';
 
 const JSON_MIME_TYPE = 'application/json';
 const SCHEMA_PARAM = 'response_format.json_schema.schema';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { InvalidRequestError } from '../../errors/sidecar-error';
 
 /**
  * Gemini's `FunctionDeclaration.name` rule: "Must start with a letter or an underscore. Must be a-z, A-Z, 0-9, or
@@ -41,17 +40,3 @@ export type OpenAIToolChoice = z.infer<typeof openAIToolChoiceSchema>;
 /** A validated function definition. */
 export type OpenAIFunction = z.infer<typeof openAIFunctionSchema>;
 
-/** Parses `value` with `schema`; the first issue becomes a 400 whose `param` is `param` plus the issue's path. */
-export function parseWithParam<Schema extends z.ZodType>(schema: Schema, value: unknown, param: string): z.output<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = (issue?.path ?? []).reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
-    param,
-  );
-  if (issue?.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    throw new InvalidRequestError(`Missing required parameter: '${path}'.`, path, 'missing_required_parameter');
-  }
-  throw new InvalidRequestError(`Invalid value for '${path}': ${issue?.message ?? 'invalid input'}.`, path, 'invalid_value');
-}

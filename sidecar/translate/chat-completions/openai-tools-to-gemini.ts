@@ -11,9 +11,9 @@ import {
   openAIFunctionSchema,
   openAIToolChoiceSchema,
   openAIToolSchema,
-  parseWithParam,
   type OpenAIFunction,
 } from './openai-tools-schema';
+import { parseWithParam } from '../parse-with-param';
 
 /** The tool fields of a chat request, unvalidated. */
 export interface OpenAIToolsInput {

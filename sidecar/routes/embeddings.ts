@@ -1,0 +1,53 @@
+import type { RequestHandler } from 'express';
+import { UpstreamUnreachableError } from '../errors/sidecar-error';
+import type { AppDeps } from '../server/app-deps';
+import { resolveGeminiApiKey } from '../server/gemini-api-key';
+import {
+  geminiBatchEmbedResponseSchema,
+  geminiEmbeddingsToOpenAI,
+  type GeminiBatchEmbedResponse,
+} from '../translate/embeddings/gemini-embeddings-to-openai';
+import { openAIEmbeddingsRequestSchema } from '../translate/embeddings/openai-embeddings-schema';
+import { openaiEmbeddingsToGemini } from '../translate/embeddings/openai-embeddings-to-gemini';
+import { resolveModel } from '../translate/model-alias';
+import { parseRequestBody } from '../translate/parse-with-param';
+import { mapConcurrent } from '../util/map-concurrent';
+import { noticeAlias } from './alias-notice';
+import { abortOnClientClose, reportIgnoredParams } from './request-context';
+
+/** Batches of one request sent to Gemini at once; more inputs wait their turn. */
+const CONCURRENT_BATCHES = 4;
+
+/** `POST /v1/embeddings` → `:batchEmbedContents`, 100 inputs per call, reassembled in input order. */
+export function embeddingsHandler(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+    const parsed = parseRequestBody(openAIEmbeddingsRequestSchema, req.body);
+    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
+    noticeAlias(deps, parsed.request.model, resolved.alias);
+    const translated = openaiEmbeddingsToGemini(parsed.request, resolved.model, { dimensions: resolved.alias?.dimensions });
+    reportIgnoredParams(deps, res, resolved.model, [...parsed.unknownKeys, ...translated.warnings]);
+    const call = { apiKey, signal: abortOnClientClose(req, res) };
+    const responses = await mapConcurrent(translated.batches, CONCURRENT_BATCHES, async (batch) => {
+      const raw = await deps.gemini.callModel(resolved.model, 'batchEmbedContents', batch, call);
+      return checkBatch(raw, batch.requests.length);
+    });
+    const { response, estimatedUsage } = geminiEmbeddingsToOpenAI(responses, translated.inputs, {
+      model: parsed.request.model,
+      encodingFormat: translated.encodingFormat,
+    });
+    if (estimatedUsage) res.setHeader('x-sidecar-usage', 'estimated');
+    res.json(response);
+  };
+}
+
+function checkBatch(raw: unknown, expected: number): GeminiBatchEmbedResponse {
+  const result = geminiBatchEmbedResponseSchema.safeParse(raw);
+  if (!result.success || result.data.embeddings.length !== expected) {
+    throw new UpstreamUnreachableError(
+      `Gemini answered an embeddings batch of ${expected} with ${result.success ? result.data.embeddings.length : 'an unexpected shape'}.`,
+      'upstream_bad_response',
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,76 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { UpstreamUnreachableError } from '../errors/sidecar-error';
+import type { GeminiCallOptions } from '../gemini/gemini-client';
+import type { AppDeps } from '../server/app-deps';
+import { resolveGeminiApiKey } from '../server/gemini-api-key';
+import {
+  geminiImageResponseSchema,
+  geminiImagesToOpenAI,
+  imagenPredictResponseSchema,
+  type GeminiImagesResult,
+} from '../translate/images/gemini-images-to-openai';
+import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate/images/openai-images-to-gemini';
+import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
+import { resolveModel, withAliasDefaults } from '../translate/model-alias';
+import { noticeAlias } from './alias-notice';
+import { IGNORED_PARAMS_HEADER } from './chat-completions';
+
+/** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
+export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+    const parsed = parseOpenAIImagesRequest(req.body);
+    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
+    noticeAlias(deps, parsed.request.model, resolved.alias);
+    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
+    const translated = openaiImagesToGemini(request);
+    const ignored = [...parsed.unknownKeys, ...translated.warnings];
+    if (ignored.length > 0) {
+      deps.logger.warn({ ignoredParams: ignored, model: translated.model }, 'request parameters ignored');
+      res.setHeader(IGNORED_PARAMS_HEADER, ignored.join(', '));
+    }
+    const call = { apiKey, signal: abortOnClientClose(req, res) };
+    const result = await callGemini(deps, translated, call);
+    const { response, warnings } = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
+    if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
+    res.json(response);
+  };
+}
+
+async function callGemini(deps: AppDeps, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<GeminiImagesResult> {
+  if (translated.kind === 'predict') {
+    const raw = await deps.gemini.callModel(translated.model, 'predict', translated.body, call);
+    return { kind: 'predict', response: parseUpstream(imagenPredictResponseSchema, raw) };
+  }
+  // One failed call fails the request, so the others are cancelled rather than billed.
+  const batch = new AbortController();
+  const signal = call.signal ? AbortSignal.any([call.signal, batch.signal]) : batch.signal;
+  try {
+    const raws = await Promise.all(
+      Array.from({ length: translated.calls }, () => deps.gemini.generateContent(translated.model, translated.body, { ...call, signal })),
+    );
+    return { kind: 'generateContent', responses: raws.map((raw) => parseUpstream(geminiImageResponseSchema, raw)) };
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
+}
+
+function parseUpstream<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
+  }
+  return result.data;
+}
+
+/** Aborts the upstream calls as soon as the client disconnects before the answer is written. */
+function abortOnClientClose(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  req.on('aborted', () => controller.abort());
+  return controller.signal;
+}

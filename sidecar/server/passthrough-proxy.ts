@@ -1,0 +1,82 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Request, RequestHandler } from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { AppDeps } from './app-deps';
+
+/** Native Gemini paths proxied untouched (Google's SDKs and curl samples), beside the translated OpenAI routes. */
+const NATIVE_PATH = /^\/(upload\/)?v1beta\/(models|files|cachedContents)(\/|:|$)/;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Google-style error body, since the callers of these paths speak the native API. */
+function nativeError(res: ServerResponse, status: number, googleStatus: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify({ error: { code: status, message, status: googleStatus } }));
+}
+
+/**
+ * The Gemini key for a native call: the sidecar's own, else the caller's `x-goog-api-key`, `?key=` (Google's curl
+ * samples) or bearer token. Whatever the caller used, the key leaves only in `x-goog-api-key`.
+ */
+function nativeApiKey(req: Request, configuredKey: string | undefined): string | undefined {
+  if (configuredKey) return configuredKey;
+  const header = req.headers['x-goog-api-key'];
+  const fromHeader = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (fromHeader) return fromHeader;
+  const fromQuery = new URL(req.originalUrl, 'http://sidecar').searchParams.get('key');
+  if (fromQuery) return fromQuery;
+  return BEARER.exec(req.headers.authorization ?? '')?.[1];
+}
+
+function withoutKeyParam(path: string): string {
+  const url = new URL(path, 'http://sidecar');
+  url.searchParams.delete('key');
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * Proxies `/v1beta/models/*`, `/v1beta/files*` and `/v1beta/cachedContents*` to Gemini with http-proxy-middleware:
+ * no body parsing in front of it and no response interceptor, so uploads and SSE streams pass through unbuffered.
+ */
+export function passthroughProxy(deps: AppDeps): RequestHandler {
+  const keys = new WeakMap<IncomingMessage, string>();
+  const proxy = createProxyMiddleware<Request, ServerResponse>({
+    target: deps.config.gemini.baseUrl,
+    changeOrigin: true,
+    xfwd: false,
+    proxyTimeout: deps.config.gemini.firstByteTimeoutMs,
+    pathRewrite: (path) => withoutKeyParam(path),
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    on: {
+      proxyReq: (proxyReq, req) => {
+        proxyReq.removeHeader('authorization');
+        proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
+      },
+      proxyRes: (proxyRes, req) => {
+        deps.logger.debug({ path: req.path, status: proxyRes.statusCode }, 'native Gemini call proxied');
+      },
+      error: (error, req, res) => {
+        deps.logger.warn({ err: error, path: (req as Request).path }, 'native Gemini proxy failed');
+        if (res instanceof ServerResponse) nativeError(res, 502, 'UNAVAILABLE', 'The sidecar could not reach Gemini.');
+        else (res as Socket).destroy();
+      },
+    },
+  });
+  return (req, res, next) => {
+    if (!NATIVE_PATH.test(req.path)) {
+      next();
+      return;
+    }
+    const key = nativeApiKey(req, deps.config.gemini.apiKey);
+    if (!key) {
+      nativeError(res, 401, 'UNAUTHENTICATED', 'No API key: send x-goog-api-key, or set GEMINI_API_KEY on the sidecar.');
+      return;
+    }
+    keys.set(req, key);
+    void proxy(req, res, next);
+  };
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { InvalidRequestError } from '../errors/sidecar-error';
+
+/** Validates `value`; the first zod issue becomes a 400 whose `param` is the JSON path below `param` (e.g. `messages[1].role`). */
+export function parseWithParam<Schema extends z.ZodType>(schema: Schema, value: unknown, param = ''): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = (issue?.path ?? []).reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    param,
+  );
+  if (issue?.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    throw new InvalidRequestError(`Missing required parameter: '${path}'.`, path || null, 'missing_required_parameter');
+  }
+  throw new InvalidRequestError(`Invalid value for '${path}': ${issue?.message ?? 'invalid input'}.`, path || null, 'invalid_value');
+}
+
+/** Validates a whole request body (must be a JSON object) and lists the top-level keys the schema does not know. */
+export function parseRequestBody<Schema extends z.ZodObject>(
+  schema: Schema,
+  body: unknown,
+): { request: z.output<Schema>; unknownKeys: string[] } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidRequestError('The request body must be a JSON object.', null, 'invalid_body');
+  }
+  const request = parseWithParam(schema, body);
+  const known = schema.shape as Record<string, unknown>;
+  return { request, unknownKeys: Object.keys(body).filter((key) => !Object.hasOwn(known, key)) };
+}
