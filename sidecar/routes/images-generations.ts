@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { UpstreamUnreachableError } from '../errors/sidecar-error';
 import type { GeminiCallOptions } from '../gemini/gemini-client';
@@ -14,7 +14,7 @@ import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
-import { IGNORED_PARAMS_HEADER } from './chat-completions';
+import { abortOnClientClose, reportIgnoredParams } from './request-context';
 
 /** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
 export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
@@ -25,11 +25,7 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
     const translated = openaiImagesToGemini(request);
-    const ignored = [...parsed.unknownKeys, ...translated.warnings];
-    if (ignored.length > 0) {
-      deps.logger.warn({ ignoredParams: ignored, model: translated.model }, 'request parameters ignored');
-      res.setHeader(IGNORED_PARAMS_HEADER, ignored.join(', '));
-    }
+    reportIgnoredParams(deps, res, translated.model, [...parsed.unknownKeys, ...translated.warnings]);
     const call = { apiKey, signal: abortOnClientClose(req, res) };
     const result = await callGemini(deps, translated, call);
     const { response, warnings } = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
@@ -63,14 +59,4 @@ function parseUpstream<T>(schema: z.ZodType<T>, raw: unknown): T {
     throw new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
   }
   return result.data;
-}
-
-/** Aborts the upstream calls as soon as the client disconnects before the answer is written. */
-function abortOnClientClose(req: Request, res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  req.on('aborted', () => controller.abort());
-  return controller.signal;
 }

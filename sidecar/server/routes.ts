@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { chatCompletionsHandler } from '../routes/chat-completions';
 import { embeddingsHandler } from '../routes/embeddings';
+import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
 import type { AppDeps } from './app-deps';
 
@@ -21,9 +22,11 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
+  const images = imagesGenerationsHandler(deps);
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
+    { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
   ]);
