@@ -1,6 +1,9 @@
 import type { EmulatorOptions, RecordedRequest } from './emulator-types';
+import { answerBatchEmbedContents, answerEmbedContent } from './default-embeddings';
+import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
 import { buildStreamChunks } from './default-stream';
+import { isEmbeddingModel, isImagenModel } from './emulated-model';
 import {
   invalidApiKeyError,
   missingApiKeyError,
@@ -8,6 +11,7 @@ import {
   pathNotFoundError,
   type GoogleErrorReply,
 } from './google-error';
+import type { JsonReply } from './google-json';
 import { getModel, listModels } from './model-catalog';
 import { writeJson, writeSse, type WriteContext } from './response-writer';
 import type { ThoughtSignatureLedger } from './thought-signatures';
@@ -61,6 +65,17 @@ async function answerGenerate(
   return writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 });
 }
 
+// The other model methods answer from pure functions of (model, version, body, rawBody).
+const JSON_METHODS: Record<string, (model: string, version: string, body: unknown, rawBody: string) => JsonReply> = {
+  embedContent: answerEmbedContent,
+  batchEmbedContents: answerBatchEmbedContents,
+  predict: answerPredict,
+};
+
+function isGenerateMethod(method: string): boolean {
+  return method === 'generateContent' || method === 'streamGenerateContent';
+}
+
 /** The believable, deterministic Gemini that answers when no script is queued; issued signatures go to the ledger. */
 export async function answerByDefault(
   context: WriteContext,
@@ -70,17 +85,19 @@ export async function answerByDefault(
 ): Promise<void> {
   const url = new URL(request.path, 'http://emulator.invalid');
   const pathname = url.pathname;
-  const reply = (error: GoogleErrorReply): Promise<void> => writeJson(context, error.status, error.body);
+  const reply = (answer: JsonReply): Promise<void> => writeJson(context, answer.status, answer.body);
   const call = MODEL_CALL_PATH.exec(pathname);
-  const isGenerate = call !== null && (call[3] === 'generateContent' || call[3] === 'streamGenerateContent');
+  const [, version = 'v1beta', encodedModel = '', method = ''] = call ?? [];
+  const jsonMethod = Object.hasOwn(JSON_METHODS, method) ? JSON_METHODS[method] : undefined;
   const listing = MODEL_LIST_PATH.exec(pathname);
   const getting = MODEL_GET_PATH.exec(pathname);
-  if (request.method === 'POST' && call && isGenerate) {
-    const [, version = 'v1beta', encodedModel = '', method = ''] = call;
+  if (request.method === 'POST' && call && (isGenerateMethod(method) || jsonMethod)) {
     const failure = authError(request, url);
     if (failure) return reply(failure);
     const model = safeDecode(encodedModel);
-    if (!KNOWN_MODEL.test(model)) return reply(modelNotFoundError(model, version, method));
+    if (jsonMethod) return reply(jsonMethod(model, version, request.body, request.rawBody));
+    // Embedding and Imagen models serve only their own methods (ListModels supportedGenerationMethods).
+    if (!KNOWN_MODEL.test(model) || isEmbeddingModel(model) || isImagenModel(model)) return reply(modelNotFoundError(model, version, method));
     return answerGenerate(context, request, url, model, options, ledger);
   }
   if (request.method === 'GET' && (listing || getting)) {
@@ -89,7 +106,7 @@ export async function answerByDefault(
     const answer = getting
       ? getModel(safeDecode(getting[2] ?? ''), getting[1] ?? 'v1beta')
       : listModels(url.searchParams);
-    return writeJson(context, answer.status, answer.body);
+    return reply(answer);
   }
   return reply(pathNotFoundError(pathname));
 }

@@ -6,8 +6,11 @@ import { field, recordField } from './request-fields';
 import { newThoughtSignature, type ThoughtSignatureLedger } from './thought-signatures';
 import type { EmulatorGenerateRequest } from './validate-generate-request';
 
-/** What the default Gemini decides to answer: markers in the last user text, else tools, else an echo. */
-export type ReplyMode = 'text' | 'block' | 'safety' | 'max' | 'tool';
+/**
+ * What the default Gemini decides to answer: markers in the last user text, else tools, else an echo. Image output
+ * adds `image-safety` (`[safety]`) and `no-image` (`[noimage]`), which end with IMAGE_SAFETY / NO_IMAGE and no parts.
+ */
+export type ReplyMode = 'text' | 'block' | 'safety' | 'max' | 'tool' | 'image-safety' | 'no-image';
 
 /** Image output of an image model. */
 export interface PlannedImage {
@@ -68,10 +71,11 @@ function lastUserText(request: EmulatorGenerateRequest): string {
   return '';
 }
 
-function markerMode(text: string): ReplyMode {
+function markerMode(text: string, imageOutput: boolean): ReplyMode {
   if (text.includes('[block]')) return 'block';
-  if (text.includes('[safety]')) return 'safety';
+  if (text.includes('[safety]')) return imageOutput ? 'image-safety' : 'safety';
   if (text.includes('[max]')) return 'max';
+  if (text.includes('[noimage]') && imageOutput) return 'no-image';
   return 'text';
 }
 
@@ -82,11 +86,16 @@ function wantsThoughts(request: EmulatorGenerateRequest, userText: string): bool
   return thinking !== undefined && field(thinking, 'includeThoughts') === true && field(thinking, 'thinkingBudget') !== 0;
 }
 
-function plannedImage(request: EmulatorGenerateRequest, model: string, sign: () => string): PlannedImage | undefined {
-  if (!isImageModel(model)) return undefined;
+/** The response modalities an image model will produce, or [] when it produces no image. */
+function imageModalities(request: EmulatorGenerateRequest, model: string): string[] {
+  if (!isImageModel(model)) return [];
   const requested = field(request.generationConfig, 'responseModalities');
   const modalities = Array.isArray(requested) ? requested.map((modality) => String(modality).toUpperCase()) : ['TEXT', 'IMAGE'];
-  if (!modalities.includes('IMAGE')) return undefined;
+  return modalities.includes('IMAGE') ? modalities : [];
+}
+
+function plannedImage(modalities: string[], model: string, sign: () => string): PlannedImage | undefined {
+  if (modalities.length === 0) return undefined;
   return { withText: modalities.includes('TEXT'), ...(isGemini3OrLater(model) ? { signature: sign() } : {}) };
 }
 
@@ -99,7 +108,8 @@ export function planReply(request: EmulatorGenerateRequest, model: string, ledge
   const turn = last && last.role !== 'model' ? last.parts : [];
   const result = functionResponseText(turn);
   const reply = [result ?? `Echo: ${userText}`, ...mediaNotes(turn)].join(' ');
-  const marked = markerMode(userText);
+  const modalities = imageModalities(request, model);
+  const marked = markerMode(userText, modalities.length > 0);
   const asksTool = marked === 'text' && result === undefined && turn.some((part) => typeof part.text === 'string');
   const mode: ReplyMode = asksTool && wantsFunctionCall(request.tools) ? 'tool' : marked;
   const config = request.generationConfig;
@@ -107,7 +117,7 @@ export function planReply(request: EmulatorGenerateRequest, model: string, ledge
   const candidateCount = typeof requested === 'number' && requested > 1 ? Math.floor(requested) : 1;
   const maxOutput = field(config, 'maxOutputTokens');
   const allText = [...request.contents.flatMap((content) => textsOf(content.parts)), ...textsOf(request.systemInstruction?.parts)];
-  const image = mode === 'text' ? plannedImage(request, model, sign) : undefined;
+  const image = mode === 'text' ? plannedImage(modalities, model, sign) : undefined;
   const logprobs = field(config, 'logprobs');
   return {
     model,

@@ -71,6 +71,14 @@ export function buildTerminalResponse(plan: ReplyPlan): Json | undefined {
         usageMetadata: usageMetadata(plan, undefined, plan.maxTokensThoughts),
         ...trailer,
       };
+    case 'image-safety':
+    case 'no-image':
+      // vercel-ai/google-image-no-image-live.json: empty content, no safetyRatings, prompt-only usage.
+      return {
+        candidates: plan.texts.map((_, index) => ({ content: {}, finishReason: plan.mode === 'no-image' ? 'NO_IMAGE' : 'IMAGE_SAFETY', index })),
+        usageMetadata: usageMetadata(plan),
+        ...trailer,
+      };
     case 'text':
     case 'tool':
       return undefined;

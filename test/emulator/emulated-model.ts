@@ -25,3 +25,22 @@ export function isProModel(model: string): boolean {
 export function isAudioModel(model: string): boolean {
   return /-tts|-audio/.test(model);
 }
+
+/**
+ * Embedding models the Gemini API still serves. text-embedding-004 (retired 2026-01-14) and embedding-001 are gone,
+ * so Google answers them 404 (feyninc/chonkie#529).
+ */
+export const EMBEDDING_MODELS: ReadonlySet<string> = new Set(['gemini-embedding-001', 'gemini-embedding-2', 'gemini-embedding-2-preview']);
+
+/** Imagen models served by `:predict`; imagen-3.0-generate-001/002 are shut down and answer 404. */
+export const IMAGEN_MODELS: ReadonlySet<string> = new Set(['imagen-4.0-generate-001', 'imagen-4.0-fast-generate-001', 'imagen-4.0-ultra-generate-001']);
+
+/** Any embedding model id, served or retired: none of them answers generateContent. */
+export function isEmbeddingModel(model: string): boolean {
+  return model.includes('embedding');
+}
+
+/** Any Imagen model id, served or retired: Imagen only answers predict. */
+export function isImagenModel(model: string): boolean {
+  return model.startsWith('imagen-');
+}

@@ -1,3 +1,9 @@
+/** A status and a JSON body, as the default behaviour answers (GoogleErrorReply is one). */
+export interface JsonReply {
+  status: number;
+  body: unknown;
+}
+
 /** Pretty JSON as Google sends unary bodies: 2-space indent and a trailing newline (recorded content-length is one byte longer). */
 export function googlePrettyJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

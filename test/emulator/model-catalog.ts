@@ -35,22 +35,54 @@ function chatModel(id: string, displayName: string, description: string, outputT
   };
 }
 
-/** The models the emulator lists, a small realistic subset of Google's catalogue. */
+function imageModel(id: string, displayName: string, description: string, thinking: boolean): GoogleModel {
+  const { thinking: _thinking, ...model } = chatModel(id, displayName, description, 32768);
+  const entry = { ...model, inputTokenLimit: 65536, supportedGenerationMethods: ['generateContent', 'countTokens', 'batchGenerateContent'] };
+  return thinking ? { ...entry, thinking } : entry;
+}
+
+// Embedding models serve embedContent and batchEmbedContents (https://ai.google.dev/api/embeddings); Google's own
+// listing also names its token-counting and async batch methods.
+function embeddingModel(id: string, displayName: string, inputTokenLimit: number): GoogleModel {
+  return {
+    name: `models/${id}`,
+    version: '001',
+    displayName,
+    description: 'Obtain a distributed representation of a text.',
+    inputTokenLimit,
+    outputTokenLimit: 1,
+    supportedGenerationMethods: ['embedContent', 'batchEmbedContents', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
+  };
+}
+
+function imagenModel(id: string, displayName: string): GoogleModel {
+  return {
+    name: `models/${id}`,
+    version: '001',
+    displayName,
+    description: 'Vertex served Imagen 4.0 model',
+    inputTokenLimit: 480,
+    outputTokenLimit: 8192,
+    supportedGenerationMethods: ['predict'],
+  };
+}
+
+/** The models the emulator lists, a small realistic subset of Google's catalogue (chat, image, embedding, Imagen). */
 export const MODEL_CATALOG: readonly GoogleModel[] = [
   chatModel('gemini-2.5-flash', 'Gemini 2.5 Flash', 'Stable version of Gemini 2.5 Flash, our mid-size multimodal model.'),
   chatModel('gemini-2.5-pro', 'Gemini 2.5 Pro', 'Stable release of Gemini 2.5 Pro.'),
   chatModel('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', 'Stable version of Gemini 2.5 Flash-Lite.'),
   chatModel('gemini-3-pro-preview', 'Gemini 3 Pro Preview', 'Gemini 3 Pro Preview'),
   chatModel('gemini-3-flash-preview', 'Gemini 3 Flash Preview', 'Gemini 3 Flash Preview'),
-  {
-    name: 'models/gemini-embedding-001',
-    version: '001',
-    displayName: 'Gemini Embedding 001',
-    description: 'Obtain a distributed representation of a text.',
-    inputTokenLimit: 2048,
-    outputTokenLimit: 1,
-    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
-  },
+  imageModel('gemini-2.5-flash-image', 'Nano Banana', 'Gemini 2.5 Flash Image', false),
+  imageModel('gemini-3-pro-image-preview', 'Nano Banana Pro', 'Gemini 3 Pro Image Preview', true),
+  imageModel('gemini-3.1-flash-image', 'Nano Banana 2', 'Gemini 3.1 Flash Image', true),
+  embeddingModel('gemini-embedding-001', 'Gemini Embedding 001', 2048),
+  embeddingModel('gemini-embedding-2', 'Gemini Embedding 2', 8192),
+  embeddingModel('gemini-embedding-2-preview', 'Gemini Embedding 2 Preview', 8192),
+  imagenModel('imagen-4.0-generate-001', 'Imagen 4'),
+  imagenModel('imagen-4.0-fast-generate-001', 'Imagen 4 Fast'),
+  imagenModel('imagen-4.0-ultra-generate-001', 'Imagen 4 Ultra'),
 ];
 
 const DEFAULT_PAGE_SIZE = 50;

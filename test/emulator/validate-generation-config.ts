@@ -13,7 +13,7 @@ function invalidArgumentMessage(message: string): GoogleErrorReply {
   return googleError(400, 'INVALID_ARGUMENT', message);
 }
 
-function validateCounts(config: JsonObject): GoogleErrorReply | undefined {
+function validateCounts(config: JsonObject, model: string): GoogleErrorReply | undefined {
   const stopSequences = field(config, 'stopSequences');
   if (Array.isArray(stopSequences) && stopSequences.length > 5) {
     return invalidArgumentMessage('the number of stop_sequences must not exceed 5');
@@ -23,6 +23,10 @@ function validateCounts(config: JsonObject): GoogleErrorReply | undefined {
     return invalidArgumentMessage(
       `Unable to submit request because it has a candidateCount value of ${candidateCount} but the supported range is from 1 (inclusive) to 9 (exclusive). Update the value and try again.`,
     );
+  }
+  if (typeof candidateCount === 'number' && candidateCount > 1 && isImageModel(model)) {
+    // Live wording (google-gemini/gemini-cli#10370): image models answer one candidate only.
+    return invalidArgumentMessage(`Multiple candidates is not enabled for models/${model}`);
   }
   const logprobs = field(config, 'logprobs');
   if (typeof logprobs === 'number' && (logprobs < 0 || logprobs > 20)) {
@@ -89,5 +93,5 @@ function validateOutput(config: JsonObject, model: string, tools: ToolsView): Go
 
 /** Validates `generationConfig` for the given model with Google's checks and messages. */
 export function validateGenerationConfig(config: JsonObject, model: string, tools: ToolsView): GoogleErrorReply | undefined {
-  return validateCounts(config) ?? validateThinking(config, model) ?? validateOutput(config, model, tools);
+  return validateCounts(config, model) ?? validateThinking(config, model) ?? validateOutput(config, model, tools);
 }

@@ -11,6 +11,8 @@ const BLOB = 'type.googleapis.com/google.ai.generativelanguage.v1beta.Blob';
 
 /** Proto-JSON parse errors (reported together, with BadRequest details) and semantic violations (`* …` lines). */
 interface Problems {
+  /** The request message semantic violations are reported against, e.g. `GenerateContentRequest`. */
+  request: string;
   parse: Array<{ field: string; message: string }>;
   violations: string[];
 }
@@ -32,7 +34,7 @@ function invalidValue(problems: Problems, path: string, type: string, value: unk
 }
 
 function notSpecified(problems: Problems, path: string, name: string): void {
-  problems.violations.push(`GenerateContentRequest.${path}.${name}: ${name} is not specified`);
+  problems.violations.push(`${problems.request}.${path}.${name}: ${name} is not specified`);
 }
 
 function checkBlob(problems: Problems, blob: unknown, path: string): void {
@@ -58,7 +60,7 @@ function checkFileData(problems: Problems, fileData: unknown, path: string): voi
 
 function checkName(problems: Problems, record: JsonObject, path: string): void {
   const name = record.name;
-  if (typeof name !== 'string' || name === '') problems.violations.push(`GenerateContentRequest.${path}.name: Name cannot be empty.`);
+  if (typeof name !== 'string' || name === '') problems.violations.push(`${problems.request}.${path}.name: Name cannot be empty.`);
 }
 
 function checkFunctionCall(problems: Problems, call: unknown, path: string): void {
@@ -116,9 +118,10 @@ function checkPart(problems: Problems, part: JsonObject, path: string): void {
 /**
  * Checks what each part holds once every part is known to carry data: unknown fields, two data fields in one part,
  * base64 of inline data, and the required members of fileData / functionCall / functionResponse.
+ * `request` names the request message in `* <request>.<path>: …` lines.
  */
-export function validatePartShapes(lists: PartList[]): GoogleErrorReply | undefined {
-  const problems: Problems = { parse: [], violations: [] };
+export function validatePartShapes(lists: PartList[], request = 'GenerateContentRequest'): GoogleErrorReply | undefined {
+  const problems: Problems = { request, parse: [], violations: [] };
   for (const { parts, path } of lists) {
     parts.forEach((part, index) => {
       if (isRecord(part)) checkPart(problems, part, `${path}.parts[${index}]`);

@@ -86,3 +86,24 @@ export function partsOf(body: GeminiBody, index = 0): Part[] {
 
 /** Standard base64 with padding, as Google writes signatures and image data. */
 export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A Google error body. */
+export interface GoogleErrorBody {
+  error?: NonNullable<GeminiBody['error']>;
+}
+
+/** POST a JSON body (strings are sent verbatim) to `path` with the test key; the answer is parsed as T. */
+export async function postJson<T>(emulator: GeminiEmulator, path: string, body: unknown): Promise<{ status: number; json: T & GoogleErrorBody }> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as T & GoogleErrorBody };
+}
+
+/** GET `path` with the test key; the answer is parsed as T. */
+export async function getJson<T>(emulator: GeminiEmulator, path: string): Promise<{ status: number; json: T & GoogleErrorBody }> {
+  const response = await fetch(`${emulator.url}${path}`, { headers: HEADERS });
+  return { status: response.status, json: (await response.json()) as T & GoogleErrorBody };
+}
