@@ -31,7 +31,8 @@ export default tseslint.config(
   {
     // process.env is read in one place only.
     files: ['sidecar/**/*.ts'],
-    ignores: ['sidecar/config/**'],
+    // instrumentation.ts runs before config is loaded and only reads the standard OTEL_* variables.
+    ignores: ['sidecar/config/**', 'sidecar/observability/instrumentation.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through sidecar/config only.' }],
     },

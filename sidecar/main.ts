@@ -2,8 +2,15 @@ import { createServer, type Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load-config';
 import { GeminiClient } from './gemini/gemini-client';
 import { createLogger } from './observability/logger';
+import { createTelemetry } from './observability/telemetry';
 import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
+
+/** shutdownTelemetry of instrumentation.ts when `--require` loaded it (npm start), so spans are flushed at exit. */
+function loadedTelemetryShutdown(): (() => Promise<void>) | undefined {
+  const loaded = require.cache[require.resolve('./observability/instrumentation')];
+  return (loaded?.exports as { shutdownTelemetry?: () => Promise<void> } | undefined)?.shutdownTelemetry;
+}
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -25,10 +32,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logging.level);
-  const gemini = new GeminiClient(config.gemini);
+  const { metrics, tracer } = createTelemetry(config);
+  const gemini = new GeminiClient({ ...config.gemini, onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }) });
   const readiness: Readiness = { ready: false };
-  const apiHttp = createServer(createApp({ config, gemini, logger }));
-  const adminHttp = createServer(createAdminApp(readiness, logger));
+  const apiHttp = createServer(createApp({ config, gemini, logger, metrics, tracer }));
+  const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
   // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
   // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
   apiHttp.keepAliveTimeout = 65_000;
@@ -54,7 +62,7 @@ async function main(): Promise<void> {
     apiHttp.close(() => {
       adminHttp.close();
       adminHttp.closeAllConnections();
-      void gemini.close().finally(() => {
+      void Promise.allSettled([gemini.close(), loadedTelemetryShutdown()?.()]).finally(() => {
         logger.info('stopped');
         logger.flush();
         setTimeout(() => process.exit(0), 50).unref();

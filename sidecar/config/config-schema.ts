@@ -24,6 +24,25 @@ const DEFAULT_MODEL_ALIASES = {
   },
 };
 
+/** Models that get their own metric label value; every other model is counted as `other`. */
+const DEFAULT_METRIC_MODELS = [
+  'gemini-2.5-pro',
+  'gemini-2.5-flash',
+  'gemini-2.5-flash-lite',
+  'gemini-2.5-flash-image',
+  'gemini-3-pro-preview',
+  'gemini-3-flash-preview',
+  'gemini-3-pro-image-preview',
+  'gemini-3.1-pro-preview',
+  'gemini-3.1-flash-lite',
+  'gemini-3.1-flash-image',
+  'gemini-3.5-flash',
+  'gemini-3.5-flash-lite',
+  'gemini-embedding-001',
+  'gemini-embedding-2',
+  'imagen-4.0-generate-001',
+];
+
 /** Every key of the sidecar's configuration, with its default. Env overlays are listed in ENV_OVERRIDES. */
 export const configSchema = z
   .object({
@@ -74,6 +93,20 @@ export const configSchema = z
         allowPrivateNetworks: z.boolean().default(false),
         maxBytes: z.number().int().positive().default(20_971_520),
         timeoutMs: milliseconds.default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        format: z.enum(['prometheus', 'openmetrics']).default('prometheus'),
+        models: z.array(z.string().min(1)).default(DEFAULT_METRIC_MODELS),
+        defaultMetrics: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    tracing: z
+      .object({
+        captureContent: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -7,6 +7,7 @@ import {
   UpstreamUnreachableError,
 } from '../errors/sidecar-error';
 import { SseDecoder, SseEventTooLargeError, type SseItem } from '../streaming/sse-decoder';
+import { attemptOutcome } from '../observability/error-type';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
 
 /** Connection and timeout settings of the upstream client (a slice of the sidecar config). */
@@ -17,6 +18,8 @@ export interface GeminiClientOptions {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   maxEventBytes: number;
+  /** Called once per HTTP attempt with its outcome label (ok, 4xx, 429, 5xx, timeout, network, cancelled). */
+  onAttempt?: (outcome: string) => void;
 }
 
 /** Per-call credentials and cancellation. */
@@ -82,8 +85,11 @@ export class GeminiClient {
         signal: call.signal,
       });
     } catch (error) {
-      throw this.transportError(error, call.signal);
+      const mapped = this.transportError(error, call.signal);
+      this.options.onAttempt?.(attemptOutcome(undefined, mapped));
+      throw mapped;
     }
+    this.options.onAttempt?.(attemptOutcome(response.statusCode));
     if (response.statusCode !== 200) throw await this.errorFromResponse(response, call);
     return response;
   }

@@ -3,6 +3,7 @@ import type { RequestHandler, Response } from 'express';
 import { ClientClosedError, UpstreamUnreachableError } from '../errors/sidecar-error';
 import { renderOpenAIError } from '../errors/render-openai-error';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
+import { GenAIOperation } from '../observability/genai-operation';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { SseResponse } from '../streaming/sse-response';
@@ -14,10 +15,16 @@ import { geminiResponseToOpenAI } from '../translate/chat-completions/gemini-res
 import { GeminiStreamTranslator } from '../translate/chat-completions/gemini-stream-translator';
 import type { ResponseContext } from '../translate/chat-completions/openai-chat-response';
 import { openaiRequestToGemini, type TranslatedChatRequest } from '../translate/chat-completions/openai-request-to-gemini';
+import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
-import { abortOnClientClose, reportIgnoredParams } from './request-context';
-import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
+import { chatSpanAttributes } from './chat-span-attributes';
+import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+
+interface Call {
+  apiKey: string;
+  signal: AbortSignal;
+}
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
 export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
@@ -28,19 +35,27 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
     const translated = openaiRequestToGemini(request, { remoteUrls: deps.config.media.remoteUrls });
-    reportIgnoredParams(deps, res, translated.model, [...parsed.unknownKeys, ...translated.warnings]);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    describeRequest(res, { model: parsed.request.model, stream: translated.stream });
+    if (translated.dummySignatures > 0) {
+      deps.metrics.dummySignatures.inc(translated.dummySignatures);
+      deps.logger.info({ model: translated.model, count: translated.dummySignatures }, 'history lacked thought signatures; dummy sent');
+    }
     const context: ResponseContext = {
       model: parsed.request.model,
       created: Math.floor(Date.now() / 1000),
       fallbackId: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     };
-    if (translated.dummySignatures > 0) {
-      deps.logger.info({ model: translated.model, count: translated.dummySignatures }, 'history lacked thought signatures; dummy sent');
-    }
     const signal = abortOnClientClose(req, res);
     if (deps.config.media.remoteUrls === 'fetch') await inlineRemoteMedia(translated.geminiRequest, deps.config.media, signal);
-    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal });
-    else await unaryCompletion(deps, res, translated, context, { apiKey, signal });
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'chat',
+      model: translated.model,
+      stream: translated.stream,
+      attributes: chatSpanAttributes(request, deps.config.tracing.captureContent),
+    });
+    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal }, operation);
+    else await unaryCompletion(deps, res, translated, context, { apiKey, signal }, operation);
   };
 }
 
@@ -49,11 +64,35 @@ async function unaryCompletion(
   res: Response,
   translated: TranslatedChatRequest,
   context: ResponseContext,
-  call: { apiKey: string; signal: AbortSignal },
+  call: Call,
+  operation: GenAIOperation,
 ): Promise<void> {
-  const raw = await deps.gemini.generateContent(translated.model, translated.geminiRequest, call);
-  const { completion, warnings } = geminiResponseToOpenAI(parseGeminiResponse(raw), context);
+  let raw: unknown;
+  try {
+    raw = await operation.run(() => deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
+  } catch (error) {
+    operation.fail(error);
+    throw error;
+  }
+  const parsed = safeParseGeminiResponse(raw);
+  if (!parsed) {
+    const error = badResponse();
+    operation.fail(error);
+    throw error;
+  }
+  const { completion, warnings } = geminiResponseToOpenAI(parsed, context);
   if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini response not fully representable');
+  const finishReasons = completion.choices.map((choice) => choice.finish_reason);
+  operation.succeed({
+    responseId: parsed.responseId ?? undefined,
+    responseModel: parsed.modelVersion ?? undefined,
+    finishReasons,
+    ...(parsed.usageMetadata ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : {}),
+  });
+  describeRequest(res, { finishReasons, usage: completion.usage });
+  if (deps.config.tracing.captureContent) {
+    operation.span.setAttribute('gen_ai.output.messages', JSON.stringify(completion.choices.map((choice) => choice.message)));
+  }
   res.json(completion);
 }
 
@@ -62,30 +101,51 @@ async function streamCompletion(
   res: Response,
   translated: TranslatedChatRequest,
   context: ResponseContext,
-  call: { apiKey: string; signal: AbortSignal },
+  call: Call,
+  operation: GenAIOperation,
 ): Promise<void> {
   // Errors before this resolves (HTTP status from Gemini, connect failures) still get a proper HTTP status.
-  const chunks = await deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call);
+  let chunks: AsyncIterable<unknown>;
+  try {
+    chunks = await operation.run(() => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call));
+  } catch (error) {
+    operation.fail(error);
+    throw error;
+  }
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
   try {
     for await (const raw of chunks) {
-      for (const chunk of translator.push(parseGeminiResponse(raw))) await sse.send(chunk);
+      operation.chunk();
+      const parsed = safeParseGeminiResponse(raw);
+      if (!parsed) throw badResponse();
+      for (const chunk of translator.push(parsed)) await sse.send(chunk);
     }
     const finish = translator.finish();
     if (!finish.complete) {
       throw new UpstreamUnreachableError('Gemini ended the stream before the answer was complete.', 'upstream_stream_truncated');
     }
     for (const chunk of finish.chunks) await sse.send(chunk);
+    const usage = translator.usage();
+    operation.succeed({
+      responseId: translator.responseId,
+      responseModel: translator.modelVersion,
+      finishReasons: translator.finishReasons,
+      ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
+    });
+    describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
   } catch (error) {
-    if (error instanceof ClientClosedError || call.signal.aborted) {
+    const closed = error instanceof ClientClosedError || call.signal.aborted;
+    operation.fail(closed ? new ClientClosedError() : error);
+    if (closed) {
       deps.logger.debug({ model: translated.model }, 'client closed the stream; upstream aborted');
       return;
     }
     const rendered = renderOpenAIError(error);
     deps.logger.warn({ err: error, status: rendered.status, model: translated.model }, 'stream failed after it started');
+    describeRequest(res, { streamError: rendered.body.error.code ?? rendered.body.error.type });
     sse.fail(rendered.body);
   } finally {
     if (translator.warnings.length > 0) {
@@ -94,10 +154,12 @@ async function streamCompletion(
   }
 }
 
-function parseGeminiResponse(raw: unknown): GeminiGenerateContentResponse {
+function safeParseGeminiResponse(raw: unknown): GeminiGenerateContentResponse | undefined {
   const result = geminiGenerateContentResponseSchema.safeParse(raw);
-  if (!result.success) {
-    throw new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
-  }
-  return result.data;
+  return result.success ? result.data : undefined;
 }
+
+function badResponse(): UpstreamUnreachableError {
+  return new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
+}
+

@@ -13,7 +13,8 @@ import { resolveModel } from '../translate/model-alias';
 import { parseRequestBody } from '../translate/parse-with-param';
 import { mapConcurrent } from '../util/map-concurrent';
 import { noticeAlias } from './alias-notice';
-import { abortOnClientClose, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { GenAIOperation } from '../observability/genai-operation';
 
 /** Batches of one request sent to Gemini at once; more inputs wait their turn. */
 const CONCURRENT_BATCHES = 4;
@@ -26,16 +27,34 @@ export function embeddingsHandler(deps: AppDeps): RequestHandler {
     const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const translated = openaiEmbeddingsToGemini(parsed.request, resolved.model, { dimensions: resolved.alias?.dimensions });
-    reportIgnoredParams(deps, res, resolved.model, [...parsed.unknownKeys, ...translated.warnings]);
+    reportIgnoredParams(deps, res, resolved.model, parsed.unknownKeys, translated.warnings);
+    describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
-    const responses = await mapConcurrent(translated.batches, CONCURRENT_BATCHES, async (batch) => {
-      const raw = await deps.gemini.callModel(resolved.model, 'batchEmbedContents', batch, call);
-      return checkBatch(raw, batch.requests.length);
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'embeddings',
+      model: resolved.model,
+      stream: false,
+      attributes: { 'gen_ai.embeddings.dimension.count': translated.batches[0]?.requests[0]?.outputDimensionality },
     });
+    let responses: GeminiBatchEmbedResponse[];
+    try {
+      responses = await operation.run(() =>
+        mapConcurrent(translated.batches, CONCURRENT_BATCHES, async (batch) => {
+          const raw = await deps.gemini.callModel(resolved.model, 'batchEmbedContents', batch, call);
+          return checkBatch(raw, batch.requests.length);
+        }),
+      );
+    } catch (error) {
+      operation.fail(error);
+      throw error;
+    }
     const { response, estimatedUsage } = geminiEmbeddingsToOpenAI(responses, translated.inputs, {
       model: parsed.request.model,
       encodingFormat: translated.encodingFormat,
     });
+    // Semconv: token usage MUST NOT be reported when the provider gave no count, so an estimate stays out of metrics.
+    operation.succeed(estimatedUsage ? {} : { inputTokens: response.usage.prompt_tokens });
+    describeRequest(res, { usage: response.usage });
     if (estimatedUsage) res.setHeader('x-sidecar-usage', 'estimated');
     res.json(response);
   };

@@ -14,7 +14,8 @@ import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
-import { abortOnClientClose, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { GenAIOperation } from '../observability/genai-operation';
 
 /** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
 export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
@@ -25,11 +26,24 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
     const translated = openaiImagesToGemini(request);
-    reportIgnoredParams(deps, res, translated.model, [...parsed.unknownKeys, ...translated.warnings]);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
-    const result = await callGemini(deps, translated, call);
-    const { response, warnings } = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
-    if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: false });
+    let response;
+    try {
+      const result = await operation.run(() => callGemini(deps, translated, call));
+      const translatedResponse = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
+      response = translatedResponse.response;
+      const warnings = translatedResponse.warnings;
+      if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
+    } catch (error) {
+      operation.fail(error);
+      throw error;
+    }
+    operation.succeed({
+      ...(response.usage ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } : {}),
+    });
     res.json(response);
   };
 }

@@ -4,11 +4,42 @@ import type { AppDeps } from '../server/app-deps';
 /** Response header listing request parameters that were accepted but not sent to Gemini. */
 export const IGNORED_PARAMS_HEADER = 'x-sidecar-ignored-params';
 
-/** Logs and advertises parameters a route accepted but did not send on. */
-export function reportIgnoredParams(deps: Pick<AppDeps, 'logger'>, res: Response, model: string, ignored: readonly string[]): void {
+/** Fields a route adds to the request's access-log line (model, stream, tokens, finish reasons ...). */
+export interface RequestDescription {
+  model?: string;
+  stream?: boolean;
+  finishReasons?: readonly string[];
+  usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number };
+  streamError?: string;
+}
+
+/** Adds fields to the access-log line of this request. */
+export function describeRequest(res: Response, description: RequestDescription): void {
+  res.locals.description = { ...(res.locals.description as RequestDescription | undefined), ...description };
+}
+
+/**
+ * Logs, counts and advertises parameters a route accepted but did not send on. The metric label is the parameter's
+ * path with indexes removed; caller-invented names (unknown keys) all count as `unknown`, so the label stays bounded.
+ */
+export function reportIgnoredParams(
+  deps: Pick<AppDeps, 'logger' | 'metrics'>,
+  res: Response,
+  model: string,
+  unknownKeys: readonly string[],
+  warnings: readonly string[],
+): void {
+  const ignored = [...unknownKeys, ...warnings];
   if (ignored.length === 0) return;
   deps.logger.warn({ ignoredParams: ignored, model }, 'request parameters ignored');
   res.setHeader(IGNORED_PARAMS_HEADER, ignored.join(', '));
+  for (const _key of unknownKeys) deps.metrics.ignoredParams.inc({ param: 'unknown' });
+  for (const param of warnings) deps.metrics.ignoredParams.inc({ param: ignoredParamLabel(param) });
+}
+
+function ignoredParamLabel(param: string): string {
+  if (/^(extra_body|google)\./.test(param)) return 'extra_body.google';
+  return param.replace(/\[\d+\]/g, '[]');
 }
 
 /** Aborts the upstream call as soon as the client disconnects before the answer is fully written. */

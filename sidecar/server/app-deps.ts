@@ -1,6 +1,8 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { GeminiCallOptions } from '../gemini/gemini-client';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
+import type { SidecarMetrics } from '../observability/metrics';
 
 /** The upstream operations routes need; GeminiClient implements it, tests may pass their own. */
 export interface GeminiApi {
@@ -17,4 +19,6 @@ export interface AppDeps {
   config: SidecarConfig;
   gemini: GeminiApi;
   logger: Logger;
+  metrics: SidecarMetrics;
+  tracer: Tracer;
 }

@@ -11,7 +11,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(accessLog(deps.logger));
+  app.use(accessLog(deps.logger, deps.metrics));
   app.use(passthroughProxy(deps));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });

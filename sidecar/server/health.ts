@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { NotFoundError } from '../errors/sidecar-error';
 import type { Logger } from '../observability/logger';
+import type { SidecarMetrics } from '../observability/metrics';
 import { errorMiddleware } from './error-middleware';
 
 /** Whether the process should receive traffic; flipped off at shutdown. */
@@ -8,10 +9,15 @@ export interface Readiness {
   ready: boolean;
 }
 
-/** Admin app on ADMIN_PORT: /healthz (alive) and /readyz (config loaded, accepting work). Never calls Gemini. */
-export function createAdminApp(readiness: Readiness, logger: Logger): Express {
+/** Admin app on ADMIN_PORT: /healthz (alive), /readyz (config loaded, accepting work; never calls Gemini), /metrics. */
+export function createAdminApp(readiness: Readiness, logger: Logger, metrics?: SidecarMetrics): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

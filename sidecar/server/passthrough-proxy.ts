@@ -2,6 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import { attemptOutcome } from '../observability/error-type';
 import type { AppDeps } from './app-deps';
 
 /** Native Gemini paths proxied untouched (Google's SDKs and curl samples), beside the translated OpenAI routes. */
@@ -57,9 +58,11 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
         proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
       },
       proxyRes: (proxyRes, req) => {
+        deps.metrics.upstreamAttempts.inc({ outcome: attemptOutcome(proxyRes.statusCode) });
         deps.logger.debug({ path: req.path, status: proxyRes.statusCode }, 'native Gemini call proxied');
       },
       error: (error, req, res) => {
+        deps.metrics.upstreamAttempts.inc({ outcome: 'network' });
         deps.logger.warn({ err: error, path: (req as Request).path }, 'native Gemini proxy failed');
         if (res instanceof ServerResponse) nativeError(res, 502, 'UNAVAILABLE', 'The sidecar could not reach Gemini.');
         else (res as Socket).destroy();
@@ -77,6 +80,7 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
       return;
     }
     keys.set(req, key);
+    res.locals.routeLabel = 'native';
     void proxy(req, res, next);
   };
 }

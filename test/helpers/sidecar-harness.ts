@@ -4,18 +4,23 @@ import { configSchema, type SidecarConfig } from '@sidecar/config/config-schema'
 import { GeminiClient } from '@sidecar/gemini/gemini-client';
 import { createLogger } from '@sidecar/observability/logger';
 import { createApp } from '@sidecar/server/create-app';
+import type { SidecarMetrics } from '@sidecar/observability/metrics';
+import { createTelemetry } from '@sidecar/observability/telemetry';
 import { GeminiEmulator } from '../emulator/gemini-emulator';
 
 /** Config overrides by section, applied on top of the built-in defaults. */
 export interface HarnessOverrides {
   server?: Partial<SidecarConfig['server']>;
   gemini?: Partial<SidecarConfig['gemini']>;
+  metrics?: Partial<SidecarConfig['metrics']>;
+  tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
 export interface SidecarHarness {
   app: Express;
+  metrics: SidecarMetrics;
   emulator: GeminiEmulator;
   config: SidecarConfig;
   logs: string[];
@@ -29,6 +34,8 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     server: overrides.server ?? {},
     gemini: { baseUrl: emulator.url, ...overrides.gemini },
     media: overrides.media ?? {},
+    metrics: overrides.metrics ?? {},
+    tracing: overrides.tracing ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];
@@ -39,10 +46,12 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     },
   });
   const logger = createLogger('debug', sink);
-  const gemini = new GeminiClient(config.gemini);
-  const app = createApp({ config, gemini, logger });
+  const telemetry = createTelemetry(config, { defaultMetrics: false });
+  const gemini = new GeminiClient({ ...config.gemini, onAttempt: (outcome) => telemetry.metrics.upstreamAttempts.inc({ outcome }) });
+  const app = createApp({ config, gemini, logger, ...telemetry });
   return {
     app,
+    metrics: telemetry.metrics,
     emulator,
     config,
     logs,

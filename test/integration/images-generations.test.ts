@@ -8,6 +8,7 @@ import { GeminiClient, type GeminiCallOptions } from '@sidecar/gemini/gemini-cli
 import { createLogger } from '@sidecar/observability/logger';
 import { imagesGenerationsHandler } from '@sidecar/routes/images-generations';
 import type { AppDeps, GeminiApi } from '@sidecar/server/app-deps';
+import { createTelemetry } from '@sidecar/observability/telemetry';
 import { errorMiddleware } from '@sidecar/server/error-middleware';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
 import { IMAGEN_FILTERED_REASON } from '../emulator/default-imagen';
@@ -42,7 +43,7 @@ async function startImagesApp(): Promise<{ app: Express; emulator: GeminiEmulato
   });
   const logger = createLogger('debug', sink);
   const gemini = new GeminiClient(config.gemini);
-  const app = mountImages({ config, gemini, logger });
+  const app = mountImages({ config, gemini, logger, ...createTelemetry(config, { defaultMetrics: false }) });
   return {
     app,
     emulator,
@@ -264,7 +265,10 @@ describe('POST /v1/images/generations cancellation', () => {
       started,
     };
   }
-  const deps = (gemini: GeminiApi): AppDeps => ({ config: configSchema.parse({ gemini: { apiKey: 'k' } }), gemini, logger: createLogger('silent') });
+  const deps = (gemini: GeminiApi): AppDeps => {
+    const config = configSchema.parse({ gemini: { apiKey: 'k' } });
+    return { config, gemini, logger: createLogger('silent'), ...createTelemetry(config, { defaultMetrics: false }) };
+  };
 
   it('cancels the other calls once one of them fails', async () => {
     const stub = stubGemini(true);

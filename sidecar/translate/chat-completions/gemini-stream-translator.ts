@@ -14,7 +14,7 @@ import {
   type OpenAIChunkChoice,
   type ResponseContext,
 } from './openai-chat-response';
-import { geminiUsageToOpenAI } from './usage';
+import { geminiUsageToOpenAI, type OpenAIUsage } from './usage';
 
 interface ChoiceState {
   roleSent: boolean;
@@ -37,6 +37,11 @@ export interface StreamFinish {
  */
 export class GeminiStreamTranslator {
   readonly warnings: string[] = [];
+  /** OpenAI finish_reason of each choice, in the order they finished. */
+  readonly finishReasons: string[] = [];
+  /** Gemini's responseId and modelVersion, from the chunks seen so far. */
+  responseId: string | undefined;
+  modelVersion: string | undefined;
   private readonly choices = new Map<number, ChoiceState>();
   private id: string | undefined;
   private lastUsage: GeminiUsage | null | undefined;
@@ -51,6 +56,8 @@ export class GeminiStreamTranslator {
   /** Translates one Gemini chunk; returns the OpenAI chunks to send now (possibly none). */
   push(chunk: GeminiGenerateContentResponse): OpenAIChatCompletionChunk[] {
     this.id ??= completionId(chunk.responseId, this.context);
+    this.responseId ??= chunk.responseId ?? undefined;
+    this.modelVersion ??= chunk.modelVersion ?? undefined;
     if (chunk.usageMetadata) this.lastUsage = chunk.usageMetadata;
     const candidates = chunk.candidates ?? [];
     const out: OpenAIChatCompletionChunk[] = [];
@@ -65,6 +72,7 @@ export class GeminiStreamTranslator {
         finish_reason: 'content_filter',
         native_finish_reason: `PROMPT_BLOCKED:${blockReason}`,
       }));
+      this.finishReasons.push('content_filter');
     }
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
@@ -98,6 +106,7 @@ export class GeminiStreamTranslator {
         const mapped = mapGeminiFinishReason(candidate.finishReason, state.toolCalls > 0);
         if (!mapped.known) this.warnings.push(`unknown Gemini finishReason '${candidate.finishReason}'`);
         choice.finish_reason = mapped.finish_reason;
+        this.finishReasons.push(mapped.finish_reason);
         if (needsNativeFinishReason(candidate.finishReason)) choice.native_finish_reason = candidate.finishReason;
         state.finished = true;
       }
@@ -107,6 +116,11 @@ export class GeminiStreamTranslator {
       out.push(this.chunk(choice));
     });
     return out;
+  }
+
+  /** Usage from the last usageMetadata seen, or undefined when Gemini sent none. */
+  usage(): OpenAIUsage | undefined {
+    return this.lastUsage ? geminiUsageToOpenAI(this.lastUsage) : undefined;
   }
 
   /** Call when Gemini's stream ended cleanly; adds the usage chunk when asked for and reports truncation. */

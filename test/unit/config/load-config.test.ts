@@ -25,6 +25,8 @@ const DEFAULTS = {
     listCacheTtlMs: 300_000,
   },
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
+  metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
+  tracing: { captureContent: false },
   logging: { level: 'info' },
 };
 

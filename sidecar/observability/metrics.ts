@@ -1,0 +1,132 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
+import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
+
+type OperationLabels = 'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model';
+
+/** Every instrument the sidecar exports, created once at start-up on one registry and injected. */
+export interface SidecarMetrics {
+  registry: Registry<RegistryContentType>;
+  openMetrics: boolean;
+  httpServerDuration: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+  operationDuration: Histogram<OperationLabels | 'error_type'>;
+  tokenUsage: Histogram<OperationLabels | 'gen_ai_response_model' | 'gen_ai_token_type'>;
+  timeToFirstChunk: Histogram<OperationLabels>;
+  timePerOutputChunk: Histogram<OperationLabels>;
+  upstreamAttempts: Counter<'outcome'>;
+  finishReasons: Counter<'finish_reason'>;
+  inflight: Gauge<'stream'>;
+  clientDisconnects: Counter<'stream'>;
+  ignoredParams: Counter<'param'>;
+  dummySignatures: Counter;
+  /** The allow-listed label value for a model name. */
+  modelLabel(model: string | undefined): string;
+}
+
+/** Options fixed at start-up (prom-client renames counters when the format changes, so it is chosen once). */
+export interface MetricsOptions {
+  openMetrics: boolean;
+  models: readonly string[];
+  version: string;
+  defaultMetrics?: boolean;
+}
+
+/** Creates the registry and instruments: GenAI semconv v1.41.1 names in Prometheus form, semconv buckets. */
+export function createMetrics(options: MetricsOptions): SidecarMetrics {
+  const registry = new Registry<RegistryContentType>();
+  if (options.openMetrics) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registers = [registry];
+  const exemplars = options.openMetrics;
+  const operationLabels = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'] as const;
+  const allowed = new Set(options.models);
+  const metrics: SidecarMetrics = {
+    registry,
+    openMetrics: options.openMetrics,
+    httpServerDuration: new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of HTTP requests served by the sidecar API, until the response ended.',
+      labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+      buckets: [...GEN_AI_DURATION_BUCKETS],
+      enableExemplars: exemplars,
+      registers,
+    }),
+    operationDuration: new Histogram({
+      name: 'gen_ai_client_operation_duration_seconds',
+      help: 'GenAI operation duration: one logical call to Gemini, retries included.',
+      labelNames: [...operationLabels, 'error_type'],
+      buckets: [...GEN_AI_DURATION_BUCKETS],
+      enableExemplars: exemplars,
+      registers,
+    }),
+    tokenUsage: new Histogram({
+      name: 'gen_ai_client_token_usage',
+      help: 'Billable tokens per GenAI operation, by input and output.',
+      labelNames: [...operationLabels, 'gen_ai_response_model', 'gen_ai_token_type'],
+      buckets: [...GEN_AI_TOKEN_BUCKETS],
+      registers,
+    }),
+    timeToFirstChunk: new Histogram({
+      name: 'gen_ai_client_operation_time_to_first_chunk_seconds',
+      help: 'Time from sending a streaming request to Gemini until its first chunk arrived.',
+      labelNames: [...operationLabels],
+      buckets: [...GEN_AI_DURATION_BUCKETS],
+      enableExemplars: exemplars,
+      registers,
+    }),
+    timePerOutputChunk: new Histogram({
+      name: 'gen_ai_client_operation_time_per_output_chunk_seconds',
+      help: 'Time between consecutive streamed chunks from Gemini, after the first.',
+      labelNames: [...operationLabels],
+      buckets: [...GEN_AI_DURATION_BUCKETS],
+      registers,
+    }),
+    upstreamAttempts: new Counter({
+      name: 'gemini_sidecar_upstream_attempts_total',
+      help: 'HTTP attempts to Gemini by outcome (ok, 4xx, 429, 5xx, timeout, network, cancelled).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    finishReasons: new Counter({
+      name: 'gemini_sidecar_finish_reasons_total',
+      help: 'Choices finished, by OpenAI finish_reason.',
+      labelNames: ['finish_reason'],
+      registers,
+    }),
+    inflight: new Gauge({
+      name: 'gemini_sidecar_inflight_requests',
+      help: 'Requests being served right now, streaming or not.',
+      labelNames: ['stream'],
+      registers,
+    }),
+    clientDisconnects: new Counter({
+      name: 'gemini_sidecar_client_disconnects_total',
+      help: 'Requests whose client went away before the answer was complete (upstream aborted).',
+      labelNames: ['stream'],
+      registers,
+    }),
+    ignoredParams: new Counter({
+      name: 'gemini_sidecar_ignored_params_total',
+      help: 'Request parameters accepted but not sent to Gemini (no equivalent), by parameter.',
+      labelNames: ['param'],
+      registers,
+    }),
+    dummySignatures: new Counter({
+      name: 'gemini_sidecar_dummy_thought_signatures_total',
+      help: "Gemini 3 tool-call history sent with Google's dummy thought signature because the client dropped the real one.",
+      registers,
+    }),
+    modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
+  };
+  for (const stream of ['true', 'false']) {
+    metrics.inflight.set({ stream }, 0);
+    metrics.clientDisconnects.inc({ stream }, 0);
+  }
+  const buildInfo = new Gauge({
+    name: 'gemini_sidecar_build_info',
+    help: 'Always 1; labels carry the sidecar and Node.js versions.',
+    labelNames: ['version', 'node_version'],
+    registers,
+  });
+  buildInfo.set({ version: options.version, node_version: process.version }, 1);
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  return metrics;
+}

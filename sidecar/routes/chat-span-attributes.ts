@@ -1,0 +1,19 @@
+import type { AttributeValue } from '@opentelemetry/api';
+import type { OpenAIChatRequest } from '../translate/chat-completions/openai-chat-schema';
+
+/** `gen_ai.request.*` span attributes of a chat request; messages only when content capture is switched on. */
+export function chatSpanAttributes(request: OpenAIChatRequest, captureContent: boolean): Record<string, AttributeValue | undefined> {
+  const stop = typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined);
+  return {
+    'gen_ai.request.temperature': request.temperature ?? undefined,
+    'gen_ai.request.top_p': request.top_p ?? undefined,
+    'gen_ai.request.max_tokens': request.max_completion_tokens ?? request.max_tokens ?? undefined,
+    'gen_ai.request.stop_sequences': stop,
+    'gen_ai.request.choice.count': request.n ?? undefined,
+    'gen_ai.request.seed': request.seed ?? undefined,
+    'gen_ai.request.presence_penalty': request.presence_penalty ?? undefined,
+    'gen_ai.request.frequency_penalty': request.frequency_penalty ?? undefined,
+    'gen_ai.request.stream': request.stream ?? false,
+    ...(captureContent ? { 'gen_ai.input.messages': JSON.stringify(request.messages) } : {}),
+  };
+}
