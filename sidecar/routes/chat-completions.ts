@@ -83,6 +83,9 @@ async function unaryCompletion(
   const { completion, warnings } = geminiResponseToOpenAI(parsed, context);
   if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini response not fully representable');
   const finishReasons = completion.choices.map((choice) => choice.finish_reason);
+  if (deps.config.tracing.captureContent) {
+    operation.span.setAttribute('gen_ai.output.messages', JSON.stringify(completion.choices.map((choice) => choice.message)));
+  }
   operation.succeed({
     responseId: parsed.responseId ?? undefined,
     responseModel: parsed.modelVersion ?? undefined,
@@ -90,9 +93,6 @@ async function unaryCompletion(
     ...(parsed.usageMetadata ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : {}),
   });
   describeRequest(res, { finishReasons, usage: completion.usage });
-  if (deps.config.tracing.captureContent) {
-    operation.span.setAttribute('gen_ai.output.messages', JSON.stringify(completion.choices.map((choice) => choice.message)));
-  }
   res.json(completion);
 }
 

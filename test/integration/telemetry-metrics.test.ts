@@ -1,0 +1,86 @@
+import request from 'supertest';
+import { loadRecordedChunks } from '../helpers/recorded-fixtures';
+import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+
+const CHAT = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'count my tokens' }] };
+
+/** Sum of the samples named `name` (e.g. `…_count`) whose labels include `labels`. */
+async function sampleValue(harness: SidecarHarness, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = harness.metrics.registry.getSingleMetric(name.replace(/_(count|sum|bucket)$/, '')) ?? harness.metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`metric ${name} is not registered`);
+  const { values } = await metric.get();
+  return values
+    .filter((value) => ((value as { metricName?: string }).metricName ?? metric.name) === name)
+    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
+describe('metrics recorded per request', () => {
+  let harness: SidecarHarness;
+  beforeEach(async () => {
+    harness = await startSidecarHarness();
+  });
+  afterEach(() => harness.close());
+
+  const post = (body: object, path = '/v1/chat/completions') => request(harness.app).post(path).set('Authorization', 'Bearer secret-key-1234').send(body);
+
+  it('records the operation, tokens, finish reason, attempt and the HTTP request of a chat completion', async () => {
+    const response = await post(CHAT).expect(200);
+    const operation = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'gcp.gemini', gen_ai_request_model: 'gemini-2.5-flash' };
+    expect(await sampleValue(harness, 'gen_ai_client_operation_duration_seconds_count', { ...operation, error_type: '' })).toBe(1);
+    expect(await sampleValue(harness, 'gen_ai_client_token_usage_sum', { ...operation, gen_ai_token_type: 'input' })).toBe(response.body.usage.prompt_tokens);
+    expect(await sampleValue(harness, 'gen_ai_client_token_usage_sum', { ...operation, gen_ai_token_type: 'output' })).toBe(
+      response.body.usage.completion_tokens,
+    );
+    expect(await sampleValue(harness, 'gemini_sidecar_finish_reasons_total', { finish_reason: 'stop' })).toBe(1);
+    expect(await sampleValue(harness, 'gemini_sidecar_upstream_attempts_total', { outcome: 'ok' })).toBe(1);
+    expect(
+      await sampleValue(harness, 'http_server_request_duration_seconds_count', {
+        http_request_method: 'POST',
+        http_route: '/v1/chat/completions',
+        http_response_status_code: '200',
+      }),
+    ).toBe(1);
+    expect(await sampleValue(harness, 'gemini_sidecar_inflight_requests', { stream: 'false' })).toBe(0);
+  });
+
+  it('records time to first chunk and time per chunk for streams', async () => {
+    harness.emulator.enqueue({ kind: 'sse', chunks: loadRecordedChunks('vercel-ai/google-text.chunks.txt'), intervalMs: 20 });
+    await post({ ...CHAT, stream: true }).expect(200);
+    const labels = { gen_ai_operation_name: 'chat', gen_ai_request_model: 'gemini-2.5-flash' };
+    expect(await sampleValue(harness, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', labels)).toBe(1);
+    expect(await sampleValue(harness, 'gen_ai_client_operation_time_per_output_chunk_seconds_count', labels)).toBe(2);
+    expect(await sampleValue(harness, 'gemini_sidecar_inflight_requests', { stream: 'true' })).toBe(0);
+  });
+
+  it('labels a Gemini 429 with error_type "429" and the attempt outcome', async () => {
+    harness.emulator.enqueue({ kind: 'json', status: 429, body: { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } } });
+    await post(CHAT).expect(429);
+    expect(await sampleValue(harness, 'gen_ai_client_operation_duration_seconds_count', { error_type: '429' })).toBe(1);
+    expect(await sampleValue(harness, 'gemini_sidecar_upstream_attempts_total', { outcome: '429' })).toBe(1);
+  });
+
+  it('keeps model labels bounded: a model outside the allow-list counts as "other"', async () => {
+    await post({ ...CHAT, model: 'gemini-9.9-experimental-xyz' });
+    expect(await sampleValue(harness, 'gen_ai_client_operation_duration_seconds_count', { gen_ai_request_model: 'other' })).toBe(1);
+  });
+
+  it('counts ignored parameters by name, and caller-invented keys as "unknown"', async () => {
+    await post({ ...CHAT, user: 'u', made_up_key_123: 1 }).expect(200);
+    expect(await sampleValue(harness, 'gemini_sidecar_ignored_params_total', { param: 'user' })).toBe(1);
+    expect(await sampleValue(harness, 'gemini_sidecar_ignored_params_total', { param: 'unknown' })).toBe(1);
+    const exposition = await harness.metrics.registry.metrics();
+    expect(exposition).not.toContain('made_up_key_123');
+  });
+
+  it('records embeddings as their own operation without inventing token counts', async () => {
+    await post({ model: 'gemini-embedding-001', input: ['a', 'b'] }, '/v1/embeddings').expect(200);
+    expect(await sampleValue(harness, 'gen_ai_client_operation_duration_seconds_count', { gen_ai_operation_name: 'embeddings', error_type: '' })).toBe(1);
+    expect(await sampleValue(harness, 'gen_ai_client_token_usage_count', { gen_ai_operation_name: 'embeddings' })).toBe(0);
+  });
+
+  it('never exposes the API key in the exposition', async () => {
+    await post(CHAT).expect(200);
+    expect(await harness.metrics.registry.metrics()).not.toContain('secret-key-1234');
+  });
+});

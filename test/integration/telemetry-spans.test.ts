@@ -1,0 +1,116 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import request from 'supertest';
+import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+
+// Jest's module registry defeats require-in-the-middle, so the http/express server spans are proven in the
+// child-process test (e2e/trace-propagation); undici instruments through diagnostics_channel and works here.
+const exporter = new InMemorySpanExporter();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const contextManager = new AsyncLocalStorageContextManager().enable();
+context.setGlobalContextManager(contextManager);
+trace.setGlobalTracerProvider(provider);
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+const undici = registerInstrumentations({ instrumentations: [new UndiciInstrumentation()], tracerProvider: provider });
+
+const KEY = 'AIzaSy-span-secret-0000';
+const CHAT = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'trace me' }], temperature: 0.3, max_tokens: 50 };
+
+function genAISpan(spans: ReadableSpan[]): ReadableSpan {
+  const found = spans.find((span) => span.name.startsWith('chat ') || span.name.startsWith('embeddings '));
+  if (!found) throw new Error(`no GenAI span among ${spans.map((span) => span.name).join(', ')}`);
+  return found;
+}
+
+describe('GenAI spans', () => {
+  let harness: SidecarHarness;
+  beforeAll(async () => {
+    harness = await startSidecarHarness({ metrics: { format: 'openmetrics' } });
+  });
+  afterAll(async () => {
+    await harness.close();
+    undici();
+    await provider.shutdown();
+    contextManager.disable();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    harness.emulator.reset();
+  });
+
+  it('records a CLIENT span "chat {model}" with request, response and usage attributes, and the HTTP call beneath it', async () => {
+    const response = await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(200);
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const span = genAISpan(spans);
+    expect(span.name).toBe('chat gemini-2.5-flash');
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'gcp.gemini',
+      'gen_ai.request.model': 'gemini-2.5-flash',
+      'gen_ai.request.temperature': 0.3,
+      'gen_ai.request.max_tokens': 50,
+      'gen_ai.response.model': 'gemini-2.5-flash',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': response.body.usage.prompt_tokens,
+      'gen_ai.usage.output_tokens': response.body.usage.completion_tokens,
+    });
+    expect(`chatcmpl-${String(span.attributes['gen_ai.response.id'])}`).toBe(response.body.id);
+    expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
+    const http = spans.find((candidate) => candidate.kind === SpanKind.CLIENT && candidate !== span);
+    expect(http?.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+    expect(http?.spanContext().traceId).toBe(span.spanContext().traceId);
+    // The emulator saw the same trace in the traceparent header.
+    expect(String(harness.emulator.lastRequest()!.headers.traceparent)).toContain(span.spanContext().traceId);
+  });
+
+  it('marks a failed call with error.type and an ERROR status', async () => {
+    harness.emulator.enqueue({ kind: 'json', status: 429, body: { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } } });
+    await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(429);
+    await provider.forceFlush();
+    const span = genAISpan(exporter.getFinishedSpans());
+    expect(span.attributes['error.type']).toBe('429');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('puts no key in any span attribute, URL or event', async () => {
+    await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send({ ...CHAT, stream: true }).expect(200);
+    await request(harness.app).post('/v1/embeddings').set('Authorization', `Bearer ${KEY}`).send({ model: 'gemini-embedding-001', input: 'x' }).expect(200);
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(spans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events })))).not.toContain(KEY);
+  });
+
+  it('links latency histograms to sampled traces with trace_id/span_id exemplars (OpenMetrics)', async () => {
+    await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(200);
+    await provider.forceFlush();
+    const span = genAISpan(exporter.getFinishedSpans());
+    const exposition = await harness.metrics.registry.metrics();
+    expect(harness.metrics.registry.contentType).toContain('application/openmetrics-text');
+    expect(exposition).toMatch(
+      new RegExp(`gen_ai_client_operation_duration_seconds_bucket\\{[^}]*\\} \\d+ # \\{trace_id="${span.spanContext().traceId}",span_id="${span.spanContext().spanId}"\\}`),
+    );
+  });
+
+  it('records prompts and completions only when tracing.captureContent is on', async () => {
+    const capturing = await startSidecarHarness({ tracing: { captureContent: true } });
+    try {
+      await request(capturing.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(200);
+      await provider.forceFlush();
+      const span = genAISpan(exporter.getFinishedSpans());
+      expect(String(span.attributes['gen_ai.input.messages'])).toContain('trace me');
+      expect(String(span.attributes['gen_ai.output.messages'])).toContain('Echo: trace me');
+    } finally {
+      await capturing.close();
+    }
+  });
+});
