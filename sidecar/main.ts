@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load-config';
-import { GeminiClient } from './gemini/gemini-client';
+import { createGeminiClient } from './gemini/create-gemini-client';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
 import { createApp } from './server/create-app';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logging.level);
   const { metrics, tracer } = createTelemetry(config);
-  const gemini = new GeminiClient({ ...config.gemini, onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }) });
+  const gemini = createGeminiClient(config, metrics, logger);
   const readiness: Readiness = { ready: false };
   const apiHttp = createServer(createApp({ config, gemini, logger, metrics, tracer }));
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   await listen(adminHttp, config.server.adminPort, config.server.host);
   readiness.ready = true;
   logger.info(
-    { port: config.server.port, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: config.gemini.apiKey ? 'GEMINI_API_KEY' : 'caller' },
+    { port: config.server.port, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: gemini.hasServerKeys ? `sidecar (${gemini.keyPool?.size ?? 0} keys)` : 'caller' },
     'openai-gemini-sidecar listening',
   );
   let stopping = false;

@@ -52,6 +52,9 @@ export const configSchema = z
         port: port.default(8080),
         adminPort: port.default(9090),
         bodyLimitBytes: z.number().int().positive().default(33_554_432),
+        maxUrlBytes: z.number().int().positive().default(8192),
+        maxConcurrentRequests: z.number().int().positive().default(1024),
+        drainDelayMs: z.number().int().min(0).default(5000),
         shutdownTimeoutMs: milliseconds.default(30_000),
       })
       .strict()
@@ -59,12 +62,31 @@ export const configSchema = z
     gemini: z
       .object({
         apiKey: z.string().min(1).optional(),
+        apiKeys: z.array(z.string().min(1)).default([]),
+        apiKeysFile: z.string().min(1).optional(),
         baseUrl: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
         apiVersion: z.string().regex(/^v1(beta|alpha)?$/).default('v1beta'),
         connectTimeoutMs: milliseconds.default(10_000),
         firstByteTimeoutMs: milliseconds.default(600_000),
         idleTimeoutMs: milliseconds.default(300_000),
+        totalTimeoutMs: milliseconds.default(900_000),
         maxEventBytes: z.number().int().positive().default(67_108_864),
+        retry: z
+          .object({
+            maxAttempts: z.number().int().min(1).max(10).default(3),
+            baseDelayMs: z.number().int().min(0).default(500),
+            maxDelayMs: z.number().int().min(0).default(8000),
+            maxRetryWaitMs: z.number().int().min(0).default(10_000),
+            deadlineMs: milliseconds.default(60_000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        clientKeys: z.array(z.string().min(16)).default([]),
       })
       .strict()
       .prefault({}),
@@ -126,7 +148,7 @@ export type SidecarConfig = z.infer<typeof configSchema>;
 export interface EnvOverride {
   env: string;
   path: readonly [string, string];
-  kind: 'string' | 'integer';
+  kind: 'string' | 'integer' | 'list';
 }
 
 /** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
@@ -134,6 +156,9 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PORT', path: ['server', 'port'], kind: 'integer' },
   { env: 'ADMIN_PORT', path: ['server', 'adminPort'], kind: 'integer' },
   { env: 'GEMINI_API_KEY', path: ['gemini', 'apiKey'], kind: 'string' },
+  { env: 'GEMINI_API_KEYS', path: ['gemini', 'apiKeys'], kind: 'list' },
+  { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },
+  { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
 ];

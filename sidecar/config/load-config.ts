@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ENV_OVERRIDES, configSchema, type SidecarConfig } from './config-schema';
+import { ENV_OVERRIDES, configSchema, type EnvOverride, type SidecarConfig } from './config-schema';
 
 /** Start-up configuration failure; its message is the one line printed before exiting. */
 export class ConfigError extends Error {
@@ -31,7 +31,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (typeof section !== 'object' || Array.isArray(section)) {
       throw new ConfigError(`Invalid configuration ${override.path[0]} (file ${file}): must be a mapping of keys`);
     }
-    section[override.path[1]] = override.kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    section[override.path[1]] = envValue(override.kind, raw);
   }
   const result = configSchema.safeParse(tree);
   if (!result.success) {
@@ -39,11 +39,33 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
     const key = path.length > 0 ? path.join('.') : '(root)';
     const envName = envKeyByPath.get(key);
-    const shown = envName && env[envName] && envName !== 'GEMINI_API_KEY' ? `=${JSON.stringify(env[envName])}` : '';
+    const secret = envName === 'GEMINI_API_KEY' || envName === 'GEMINI_API_KEYS' || envName === 'SIDECAR_API_KEYS';
+    const shown = envName && env[envName] && !secret ? `=${JSON.stringify(env[envName])}` : '';
     const where = envName ? `${key} (env ${envName}${shown}, file ${file})` : `${key} (file ${file})`;
     throw new ConfigError(`Invalid configuration ${where}: ${issue?.message ?? 'invalid value'}`);
   }
-  return deepFreeze(result.data);
+  return deepFreeze(withKeysFromFile(result.data));
+}
+
+function envValue(kind: EnvOverride['kind'], raw: string): unknown {
+  if (kind === 'integer') return /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (kind === 'list') return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return raw;
+}
+
+/** Keys from a mounted file or Secret (one per line, # comments) join the pool; the file is read once, here. */
+function withKeysFromFile(config: SidecarConfig): SidecarConfig {
+  const file = config.gemini.apiKeysFile;
+  if (!file) return config;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read gemini.apiKeysFile (env GEMINI_API_KEYS_FILE) ${file}: ${(error as Error).message}`);
+  }
+  const keys = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
+  if (keys.length === 0) throw new ConfigError(`gemini.apiKeysFile (env GEMINI_API_KEYS_FILE) ${file} holds no key`);
+  return { ...config, gemini: { ...config.gemini, apiKeys: [...config.gemini.apiKeys, ...keys] } };
 }
 
 function readYaml(file: string): Tree {

@@ -1,48 +1,80 @@
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   ClientClosedError,
   SidecarError,
+  UpstreamError,
   UpstreamTimeoutError,
   UpstreamUnreachableError,
 } from '../errors/sidecar-error';
 import { SseDecoder, SseEventTooLargeError, type SseItem } from '../streaming/sse-decoder';
 import { attemptOutcome } from '../observability/error-type';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
+import { KeyPool, keyFingerprint } from './key-pool';
+import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy';
 
-/** Connection and timeout settings of the upstream client (a slice of the sidecar config). */
+/** Connection, timeout and retry settings of the upstream client (a slice of the sidecar config). */
 export interface GeminiClientOptions {
   baseUrl: string;
   apiVersion: string;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Whole call, stream included. */
+  totalTimeoutMs: number;
   maxEventBytes: number;
+  retry: RetryPolicy;
+  /** The sidecar's own keys (GEMINI_API_KEY, GEMINI_API_KEYS, a key file): used round-robin instead of callers'. */
+  keys?: readonly string[];
   /** Called once per HTTP attempt with its outcome label (ok, 4xx, 429, 5xx, timeout, network, cancelled). */
   onAttempt?: (outcome: string) => void;
+  /** Called when a pool key is set aside (by fingerprint, never the key). */
+  onKeyEvent?: (event: { fingerprint: string; state: 'cooling' | 'invalid'; ms?: number }) => void;
 }
 
-/** Per-call credentials and cancellation. */
+/** Per-call credentials and cancellation; `apiKey` is the caller's, used only when the sidecar has no keys. */
 export interface GeminiCallOptions {
-  apiKey: string;
+  apiKey?: string;
   signal?: AbortSignal;
 }
 
-const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+/** One call in progress: its combined signal, the overall deadline, and the keys it used (for redaction). */
+interface ActiveCall {
+  signal: AbortSignal;
+  clientSignal: AbortSignal | undefined;
+  deadline: AbortSignal;
+  started: number;
+  usedKeys: Set<string>;
+}
 
-/** The only code that talks to Gemini: one keep-alive undici pool, key in `x-goog-api-key`, never in the URL. */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+/** How long a pool key that answered 429 without a RetryInfo rests. */
+const DEFAULT_COOLDOWN_MS = 60_000;
+
+/**
+ * The only code that talks to Gemini: one keep-alive undici pool, key in `x-goog-api-key` (never in the URL),
+ * retries before any byte reached the client, a key pool, and connect / first-byte / idle / total timeouts.
+ */
 export class GeminiClient {
+  readonly keyPool: KeyPool | undefined;
   private readonly dispatcher: Agent;
   private readonly root: string;
 
   constructor(private readonly options: GeminiClientOptions) {
     this.root = `${options.baseUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+    this.keyPool = options.keys && options.keys.length > 0 ? new KeyPool(options.keys) : undefined;
     this.dispatcher = new Agent({
       connect: { timeout: options.connectTimeoutMs },
       headersTimeout: options.firstByteTimeoutMs,
       bodyTimeout: options.idleTimeoutMs,
       keepAliveTimeout: 30_000,
     });
+  }
+
+  /** Whether the sidecar calls Gemini with its own keys (then callers need none). */
+  get hasServerKeys(): boolean {
+    return this.keyPool !== undefined;
   }
 
   /** `POST models/{model}:generateContent` → the parsed JSON body. */
@@ -52,18 +84,26 @@ export class GeminiClient {
 
   /** `POST models/{model}:{method}` (embedContent, batchEmbedContents, predict ...) → the parsed JSON body. */
   async callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
-    return this.readJson(await this.send('POST', `models/${model}:${method}`, call, body), call);
+    const active = this.begin(call);
+    return this.readJson(await this.send('POST', `models/${model}:${method}`, active, body), active);
   }
 
   /** `GET {path}` under the API version (e.g. `models?pageSize=1000`) → the parsed JSON body. */
   async getJson(path: string, call: GeminiCallOptions): Promise<unknown> {
-    return this.readJson(await this.send('GET', path, call), call);
+    const active = this.begin(call);
+    return this.readJson(await this.send('GET', path, active), active);
   }
 
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
-    const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, call, body);
-    return this.chunks(response.body, call);
+    const active = this.begin(call);
+    const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, active, body);
+    return this.chunks(response.body, active);
+  }
+
+  /** A key of the sidecar's pool for a call made elsewhere (the native passthrough), or undefined. */
+  leaseKey(): string | undefined {
+    return this.keyPool?.next()?.key;
   }
 
   /** Closes the connection pool. */
@@ -71,47 +111,106 @@ export class GeminiClient {
     await this.dispatcher.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, call: GeminiCallOptions, body?: unknown) {
-    let response;
-    try {
-      response = await request(`${this.root}/${path}`, {
-        method,
-        dispatcher: this.dispatcher,
-        headers:
-          body === undefined
-            ? { 'x-goog-api-key': call.apiKey }
-            : { 'content-type': 'application/json', 'x-goog-api-key': call.apiKey },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: call.signal,
-      });
-    } catch (error) {
-      const mapped = this.transportError(error, call.signal);
-      this.options.onAttempt?.(attemptOutcome(undefined, mapped));
-      throw mapped;
-    }
-    this.options.onAttempt?.(attemptOutcome(response.statusCode));
-    if (response.statusCode !== 200) throw await this.errorFromResponse(response, call);
-    return response;
+  private begin(call: GeminiCallOptions): ActiveCall & { callerKey: string | undefined } {
+    const deadline = AbortSignal.timeout(this.options.totalTimeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+    return { signal, clientSignal: call.signal, deadline, started: Date.now(), usedKeys: new Set(), callerKey: call.apiKey };
   }
 
-  private async readJson(response: { body: { text(): Promise<string> } }, call: GeminiCallOptions): Promise<unknown> {
+  private async send(method: 'GET' | 'POST', path: string, active: ActiveCall & { callerKey: string | undefined }, body?: unknown) {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
+    for (let attempt = 1; ; attempt++) {
+      const key = this.keyFor(active, scope);
+      active.usedKeys.add(key);
+      let failure: Error;
+      let decision: RetryDecision;
+      try {
+        const response = await request(`${this.root}/${path}`, {
+          method,
+          dispatcher: this.dispatcher,
+          headers: payload === undefined ? { 'x-goog-api-key': key } : { 'content-type': 'application/json', 'x-goog-api-key': key },
+          body: payload,
+          signal: active.signal,
+        });
+        this.options.onAttempt?.(attemptOutcome(response.statusCode));
+        if (response.statusCode === 200) return response;
+        failure = await this.errorFromResponse(response, active);
+        decision = this.afterErrorStatus(failure, response.statusCode, key, scope, attempt, active);
+      } catch (error) {
+        failure = this.transportError(error, active);
+        this.options.onAttempt?.(attemptOutcome(undefined, failure));
+        if (failure instanceof ClientClosedError || active.deadline.aborted || !isRetryableTransport(failure)) throw failure;
+        decision = decideRetry({ attempt, elapsedMs: Date.now() - active.started }, this.options.retry);
+      }
+      if (!decision.retry) throw failure;
+      try {
+        if (decision.delayMs > 0) await delay(decision.delayMs, undefined, { signal: active.signal });
+      } catch (error) {
+        throw this.transportError(error, active);
+      }
+    }
+  }
+
+  /** Pool bookkeeping for an error answer (cool a rate-limited key, drop an invalid one), then the retry decision. */
+  private afterErrorStatus(failure: Error, status: number, key: string, scope: string, attempt: number, active: ActiveCall): RetryDecision {
+    const retryAfter = failure instanceof SidecarError ? Number(failure.headers['Retry-After']) : NaN;
+    const requestedDelayMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
+    const pool = this.keyPool;
+    if (pool && status === 429) {
+      const ms = requestedDelayMs ?? DEFAULT_COOLDOWN_MS;
+      pool.coolDown(key, ms, scope);
+      if (pool.size > 1) this.options.onKeyEvent?.({ fingerprint: keyFingerprint(key), state: 'cooling', ms });
+    }
+    if (pool && failure instanceof SidecarError && failure.code === 'invalid_api_key') {
+      const fingerprint = pool.markInvalid(key);
+      if (fingerprint) this.options.onKeyEvent?.({ fingerprint, state: 'invalid' });
+      if (pool.hasReadyKeyBesides(key, scope) && attempt < this.options.retry.maxAttempts) return { retry: true, delayMs: 0 };
+    }
+    return decideRetry(
+      { attempt, elapsedMs: Date.now() - active.started, status, requestedDelayMs, otherKeyReady: pool?.hasReadyKeyBesides(key, scope) ?? false },
+      this.options.retry,
+    );
+  }
+
+  private keyFor(active: { callerKey: string | undefined }, scope: string): string {
+    const pool = this.keyPool;
+    if (!pool) {
+      if (!active.callerKey) throw new UpstreamUnreachableError('No Gemini API key for this call.', 'missing_api_key');
+      return active.callerKey;
+    }
+    const leased = pool.next(scope);
+    if (leased) return leased.key;
+    const waitMs = pool.msUntilReady(scope);
+    if (waitMs === undefined) {
+      throw new UpstreamUnreachableError('Every Gemini API key of the sidecar was rejected as invalid.', 'no_valid_api_key');
+    }
+    throw new UpstreamError('Every Gemini API key of the sidecar is rate-limited right now.', {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    });
+  }
+
+  private async readJson(response: { body: { text(): Promise<string> } }, active: ActiveCall): Promise<unknown> {
     try {
       const text = await response.body.text();
       return parseJson(text, 'Gemini answered with a body that is not JSON.');
     } catch (error) {
-      throw this.transportError(error, call.signal);
+      throw this.transportError(error, active);
     }
   }
 
   private async errorFromResponse(
     response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Readable & { text(): Promise<string> } },
-    call: GeminiCallOptions,
+    active: ActiveCall,
   ): Promise<Error> {
     let text: string;
     try {
       text = await readBounded(response.body, MAX_ERROR_BODY_BYTES);
     } catch (error) {
-      return this.transportError(error, call.signal);
+      return this.transportError(error, active);
     }
     let parsed: unknown;
     try {
@@ -125,26 +224,29 @@ export class GeminiClient {
       parseGeminiErrorBody(parsed),
       Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
     );
-    return redactKey(error, call.apiKey);
+    return redactKeys(error, active.usedKeys);
   }
 
-  private async *chunks(body: Readable, call: GeminiCallOptions): AsyncGenerator<unknown> {
+  private async *chunks(body: Readable, active: ActiveCall): AsyncGenerator<unknown> {
     const decoder = new SseDecoder(this.options.maxEventBytes);
     body.setEncoding('utf8');
     try {
       for await (const text of body as AsyncIterable<string>) {
-        for (const item of decoder.push(text)) yield* itemToChunks(item, call.apiKey);
+        for (const item of decoder.push(text)) yield* itemToChunks(item, active.usedKeys);
       }
-      for (const item of decoder.end()) yield* itemToChunks(item, call.apiKey);
+      for (const item of decoder.end()) yield* itemToChunks(item, active.usedKeys);
     } catch (error) {
-      throw this.transportError(error, call.signal);
+      throw this.transportError(error, active);
     } finally {
       body.destroy();
     }
   }
 
-  private transportError(error: unknown, signal: AbortSignal | undefined): Error {
-    if (signal?.aborted) return new ClientClosedError();
+  private transportError(error: unknown, active: ActiveCall): Error {
+    if (active.clientSignal?.aborted) return new ClientClosedError();
+    if (active.deadline.aborted) {
+      return new UpstreamTimeoutError(`Gemini did not finish within the sidecar's total timeout of ${this.options.totalTimeoutMs} ms.`, error);
+    }
     if (error instanceof SidecarError || error instanceof ClientClosedError) return error;
     if (error instanceof SseEventTooLargeError) return new UpstreamUnreachableError(error.message, 'upstream_bad_response');
     const code = (error as { code?: string }).code ?? 'UNKNOWN';
@@ -161,12 +263,18 @@ export class GeminiClient {
   }
 }
 
-function* itemToChunks(item: SseItem, apiKey: string): Generator<unknown> {
+/** Refused, reset and connect-timeout failures happen before Gemini did any work: safe to try again. */
+function isRetryableTransport(error: Error): boolean {
+  if (error instanceof UpstreamUnreachableError) return error.code === 'upstream_unreachable';
+  return error instanceof UpstreamTimeoutError && (error.cause as { code?: string } | undefined)?.code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+function* itemToChunks(item: SseItem, keys: ReadonlySet<string>): Generator<unknown> {
   const text = item.kind === 'data' ? item.data : item.text;
   const value = parseJson(text, 'Gemini sent a stream event that is not JSON.');
   for (const chunk of Array.isArray(value) ? value : [value]) {
     const errorBody = parseGeminiErrorBody(chunk);
-    if (errorBody) throw redactKey(geminiErrorToSidecarError(errorBody.error.code ?? 500, errorBody), apiKey);
+    if (errorBody) throw redactKeys(geminiErrorToSidecarError(errorBody.error.code ?? 500, errorBody), keys);
     yield chunk;
   }
 }
@@ -193,10 +301,10 @@ async function readBounded(body: Readable, limit: number): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** Gemini error messages are relayed verbatim; make sure none of them can echo the key back. */
-function redactKey<T extends SidecarError>(error: T, apiKey: string): T {
-  if (apiKey.length >= 4 && error.message.includes(apiKey)) {
-    Object.defineProperty(error, 'message', { value: error.message.split(apiKey).join('[redacted]') });
-  }
+/** Gemini error messages are relayed verbatim; make sure none of them can echo a key back. */
+function redactKeys<T extends SidecarError>(error: T, keys: ReadonlySet<string>): T {
+  let message = error.message;
+  for (const key of keys) if (key.length >= 4 && message.includes(key)) message = message.split(key).join('[redacted]');
+  if (message !== error.message) Object.defineProperty(error, 'message', { value: message });
   return error;
 }

@@ -20,6 +20,8 @@ export interface SidecarMetrics {
   dummySignatures: Counter;
   /** The allow-listed label value for a model name. */
   modelLabel(model: string | undefined): string;
+  /** Exposes the state of each pool key (by fingerprint; the pool size bounds the series). */
+  observeKeyPool(pool: { states(): Array<{ fingerprint: string; state: string }> }): void;
 }
 
 /** Options fixed at start-up (prom-client renames counters when the format changes, so it is chosen once). */
@@ -115,6 +117,18 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       registers,
     }),
     modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
+    observeKeyPool: (pool) => {
+      new Gauge({
+        name: 'gemini_sidecar_api_key_state',
+        help: "1 for each pool key's current state (active, cooling, invalid), by the key's SHA-256 fingerprint.",
+        labelNames: ['key_fingerprint', 'state'],
+        registers,
+        collect() {
+          this.reset();
+          for (const { fingerprint, state } of pool.states()) this.set({ key_fingerprint: fingerprint, state }, 1);
+        },
+      });
+    },
   };
   for (const stream of ['true', 'false']) {
     metrics.inflight.set({ stream }, 0);

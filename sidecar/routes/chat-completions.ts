@@ -22,14 +22,14 @@ import { chatSpanAttributes } from './chat-span-attributes';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 
 interface Call {
-  apiKey: string;
+  apiKey: string | undefined;
   signal: AbortSignal;
 }
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
 export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+    const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAIChatRequest(req.body);
     const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
     noticeAlias(deps, parsed.request.model, resolved.alias);

@@ -22,7 +22,7 @@ const CONCURRENT_BATCHES = 4;
 /** `POST /v1/embeddings` → `:batchEmbedContents`, 100 inputs per call, reassembled in input order. */
 export function embeddingsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+    const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseRequestBody(openAIEmbeddingsRequestSchema, req.body);
     const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
     noticeAlias(deps, parsed.request.model, resolved.alias);

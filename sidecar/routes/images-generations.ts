@@ -20,7 +20,7 @@ import { GenAIOperation } from '../observability/genai-operation';
 /** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
 export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+    const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAIImagesRequest(req.body);
     const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
     noticeAlias(deps, parsed.request.model, resolved.alias);

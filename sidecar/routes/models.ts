@@ -24,9 +24,10 @@ const MAX_CACHED_KEYS = 100;
 /** `GET /v1/models` and `GET /v1/models/{id}`: Gemini's models.list (all pages, cached per key) plus configured aliases. */
 export function modelsHandlers(deps: AppDeps): { list: RequestHandler; retrieve: RequestHandler } {
   const cache = new Map<string, { expires: number; models: GeminiModel[] }>();
-  const listModels = async (apiKey: string, signal: AbortSignal): Promise<GeminiModel[]> => {
+  const listModels = async (apiKey: string | undefined, signal: AbortSignal): Promise<GeminiModel[]> => {
     const ttl = deps.config.models.listCacheTtlMs;
-    const cacheKey = createHash('sha256').update(apiKey).digest('hex');
+    // With the sidecar's own keys every caller sees the same list.
+    const cacheKey = apiKey === undefined ? 'server-keys' : createHash('sha256').update(apiKey).digest('hex');
     const hit = cache.get(cacheKey);
     if (hit && hit.expires > Date.now()) return hit.models;
     const models = await fetchAllPages(deps.gemini, { apiKey, signal });
@@ -38,14 +39,14 @@ export function modelsHandlers(deps: AppDeps): { list: RequestHandler; retrieve:
   };
   return {
     list: async (req, res) => {
-      const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+      const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
       const models = await listModels(apiKey, abortOnClientClose(req, res));
       res.json(openAIModelList(models, deps.config.models.aliases));
     },
     retrieve: async (req, res) => {
-      const apiKey = resolveGeminiApiKey(req.headers, deps.config.gemini.apiKey);
+      const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
       const id = String(req.params.id);
-      const alias = deps.config.models.aliases[id];
+      const alias = Object.hasOwn(deps.config.models.aliases, id) ? deps.config.models.aliases[id] : undefined;
       if (alias) {
         res.json(aliasToOpenAIModel(id, alias));
         return;
@@ -64,7 +65,7 @@ export function modelsHandlers(deps: AppDeps): { list: RequestHandler; retrieve:
   };
 }
 
-async function fetchAllPages(gemini: GeminiApi, call: { apiKey: string; signal: AbortSignal }): Promise<GeminiModel[]> {
+async function fetchAllPages(gemini: GeminiApi, call: { apiKey: string | undefined; signal: AbortSignal }): Promise<GeminiModel[]> {
   const models: GeminiModel[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

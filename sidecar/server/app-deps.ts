@@ -12,6 +12,10 @@ export interface GeminiApi {
   callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown>;
   /** `GET` a path under the API version, e.g. `models?pageSize=1000`. */
   getJson(path: string, call: GeminiCallOptions): Promise<unknown>;
+  /** Whether the sidecar has its own keys (callers then need none). */
+  readonly hasServerKeys: boolean;
+  /** A key of the sidecar's pool for the native passthrough, or undefined. */
+  leaseKey(): string | undefined;
 }
 
 /** Everything createApp needs, built once in main.ts and injected. */

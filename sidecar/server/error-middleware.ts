@@ -3,22 +3,24 @@ import { renderOpenAIError } from '../errors/render-openai-error';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError, SidecarError } from '../errors/sidecar-error';
 import type { Logger } from '../observability/logger';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
+interface HttpLayerError {
+  type?: unknown;
+  status?: unknown;
   limit?: number;
 }
 
-/** body-parser's errors → the sidecar's hierarchy (https://github.com/expressjs/body-parser#errors). */
+/** body-parser's and Express's own 4xx errors → the sidecar's hierarchy (https://github.com/expressjs/body-parser#errors). */
 function fromBodyParser(error: unknown): unknown {
   if (error instanceof SidecarError) return error;
-  const { type, status, limit } = (error ?? {}) as BodyParserError;
+  const { type, status, limit } = (error ?? {}) as HttpLayerError;
   if (type === 'entity.too.large') return new PayloadTooLargeError(limit ?? 0);
   if (type === 'entity.parse.failed') {
     return new InvalidRequestError('The request body is not valid JSON.', null, 'invalid_json');
   }
-  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-    return new SidecarError(`The request body could not be read (${type}).`, { status, type: 'invalid_request_error', code: 'invalid_body' });
+  // body-parser (bad Content-Encoding, charset) and Express (undecodable %-escapes in the path) throw 4xx errors.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const what = typeof type === 'string' ? type : error instanceof URIError ? 'the URL is not valid percent-encoding' : 'unreadable';
+    return new SidecarError(`The request could not be read (${what}).`, { status, type: 'invalid_request_error', code: 'invalid_body' });
   }
   return error;
 }

@@ -4,11 +4,12 @@ import { AuthenticationError } from '../errors/sidecar-error';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * The Gemini key for one request: the sidecar's own key when configured, otherwise the caller's
- * `Authorization: Bearer <key>` (what OpenAI SDKs send) or `x-goog-api-key` (what Google SDKs send).
+ * The caller's Gemini key for one request, or undefined when the sidecar has keys of its own (GEMINI_API_KEY,
+ * GEMINI_API_KEYS): then those are used whatever the caller sends. Otherwise the caller's `Authorization: Bearer <key>`
+ * (what OpenAI SDKs send) or `x-goog-api-key` (what Google SDKs send); neither → 401.
  */
-export function resolveGeminiApiKey(headers: IncomingHttpHeaders, configuredKey: string | undefined): string {
-  if (configuredKey) return configuredKey;
+export function resolveGeminiApiKey(headers: IncomingHttpHeaders, serverHasKeys: boolean): string | undefined {
+  if (serverHasKeys) return undefined;
   const bearer = BEARER.exec(headers.authorization ?? '')?.[1];
   if (bearer) return bearer;
   const googleKey = headers['x-goog-api-key'];

@@ -20,11 +20,10 @@ function nativeError(res: ServerResponse, status: number, googleStatus: string, 
 }
 
 /**
- * The Gemini key for a native call: the sidecar's own, else the caller's `x-goog-api-key`, `?key=` (Google's curl
+ * The caller's Gemini key for a native call (when the sidecar has none of its own): `x-goog-api-key`, `?key=` (Google's curl
  * samples) or bearer token. Whatever the caller used, the key leaves only in `x-goog-api-key`.
  */
-function nativeApiKey(req: Request, configuredKey: string | undefined): string | undefined {
-  if (configuredKey) return configuredKey;
+function nativeApiKey(req: Request): string | undefined {
   const header = req.headers['x-goog-api-key'];
   const fromHeader = (Array.isArray(header) ? header[0] : header)?.trim();
   if (fromHeader) return fromHeader;
@@ -74,7 +73,7 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
       next();
       return;
     }
-    const key = nativeApiKey(req, deps.config.gemini.apiKey);
+    const key = deps.gemini.hasServerKeys ? deps.gemini.leaseKey() : nativeApiKey(req);
     if (!key) {
       nativeError(res, 401, 'UNAUTHENTICATED', 'No API key: send x-goog-api-key, or set GEMINI_API_KEY on the sidecar.');
       return;

@@ -20,10 +20,11 @@ export interface ResolvedModel {
 
 /** Resolves a client's model name through the configured aliases (exact match first, then without prefixes). */
 export function resolveModel(requested: string, aliases: Readonly<Record<string, ModelAlias>>): ResolvedModel {
-  const exact = aliases[requested];
+  // Own properties only: a model named "__proto__" or "constructor" must not find Object.prototype members.
+  const exact = Object.hasOwn(aliases, requested) ? aliases[requested] : undefined;
   if (exact) return { model: openaiModelToGemini(exact.model), alias: exact };
   const model = openaiModelToGemini(requested);
-  const stripped = aliases[model];
+  const stripped = Object.hasOwn(aliases, model) ? aliases[model] : undefined;
   if (stripped) return { model: openaiModelToGemini(stripped.model), alias: stripped };
   return { model };
 }

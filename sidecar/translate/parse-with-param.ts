@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidRequestError } from '../errors/sidecar-error';
+import { assertJsonDepth } from './json-depth';
 
 /** Validates `value`; the first zod issue becomes a 400 whose `param` is the JSON path below `param` (e.g. `messages[1].role`). */
 export function parseWithParam<Schema extends z.ZodType>(schema: Schema, value: unknown, param = ''): z.output<Schema> {
@@ -24,6 +25,7 @@ export function parseRequestBody<Schema extends z.ZodObject>(
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object.', null, 'invalid_body');
   }
+  assertJsonDepth(body, null);
   const request = parseWithParam(schema, body);
   const known = schema.shape as Record<string, unknown>;
   return { request, unknownKeys: Object.keys(body).filter((key) => !Object.hasOwn(known, key)) };

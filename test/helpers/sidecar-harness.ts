@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { configSchema, type SidecarConfig } from '@sidecar/config/config-schema';
-import { GeminiClient } from '@sidecar/gemini/gemini-client';
+import { createGeminiClient } from '@sidecar/gemini/create-gemini-client';
 import { createLogger } from '@sidecar/observability/logger';
 import { createApp } from '@sidecar/server/create-app';
 import type { SidecarMetrics } from '@sidecar/observability/metrics';
@@ -32,7 +32,8 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
   const emulator = await GeminiEmulator.start();
   const config = configSchema.parse({
     server: overrides.server ?? {},
-    gemini: { baseUrl: emulator.url, ...overrides.gemini },
+    // One attempt unless a test asks for retries, so a scripted error reaches the client as it is.
+    gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 }, ...overrides.gemini },
     media: overrides.media ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
@@ -47,7 +48,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
   });
   const logger = createLogger('debug', sink);
   const telemetry = createTelemetry(config, { defaultMetrics: false });
-  const gemini = new GeminiClient({ ...config.gemini, onAttempt: (outcome) => telemetry.metrics.upstreamAttempts.inc({ outcome }) });
+  const gemini = createGeminiClient(config, telemetry.metrics, logger);
   const app = createApp({ config, gemini, logger, ...telemetry });
   return {
     app,

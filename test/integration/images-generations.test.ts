@@ -33,7 +33,7 @@ function mountImages(deps: AppDeps): Express {
 /** The route against a real GeminiClient and the emulator. */
 async function startImagesApp(): Promise<{ app: Express; emulator: GeminiEmulator; logs: string[]; close(): Promise<void> }> {
   const emulator = await GeminiEmulator.start();
-  const config = configSchema.parse({ gemini: { baseUrl: emulator.url }, logging: { level: 'debug' } });
+  const config = configSchema.parse({ gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 } }, logging: { level: 'debug' } });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -42,7 +42,7 @@ async function startImagesApp(): Promise<{ app: Express; emulator: GeminiEmulato
     },
   });
   const logger = createLogger('debug', sink);
-  const gemini = new GeminiClient(config.gemini);
+  const gemini = new GeminiClient({ ...config.gemini, keys: config.gemini.apiKey ? [config.gemini.apiKey] : [] });
   const app = mountImages({ config, gemini, logger, ...createTelemetry(config, { defaultMetrics: false }) });
   return {
     app,
@@ -260,7 +260,7 @@ describe('POST /v1/images/generations cancellation', () => {
     };
     const unused = (): Promise<never> => Promise.reject(new Error('not used'));
     return {
-      gemini: { generateContent: (_model, _body, call) => waitForAbort(call), callModel: unused, getJson: unused, streamGenerateContent: unused },
+      gemini: { generateContent: (_model, _body, call) => waitForAbort(call), callModel: unused, getJson: unused, streamGenerateContent: unused, hasServerKeys: true, leaseKey: () => 'k' },
       signals,
       started,
     };

@@ -62,7 +62,7 @@ export class GeminiStreamTranslator {
     const candidates = chunk.candidates ?? [];
     const out: OpenAIChatCompletionChunk[] = [];
     const blockReason = chunk.promptFeedback?.blockReason;
-    if (candidates.length === 0 && blockReason && !this.promptBlocked) {
+    if (candidates.length === 0 && blockReason && !this.promptBlocked && !this.choices.get(0)?.finished) {
       this.promptBlocked = true;
       this.choices.set(0, { roleSent: true, toolCalls: 0, images: 0, finished: true });
       out.push(this.chunk({

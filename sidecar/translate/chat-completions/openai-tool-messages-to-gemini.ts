@@ -2,6 +2,7 @@ import { InvalidRequestError } from '../../errors/sidecar-error';
 import type { GeminiPart } from './gemini-generate-schema';
 import type { OpenAIChatMessage } from './openai-chat-schema';
 import { openaiContentToGeminiParts, type ContentOptions } from './openai-content-parts';
+import { assertJsonDepth } from '../json-depth';
 import { modelTraits } from '../model-family';
 import { readToolCallSignature, withoutSignatureSuffix } from './thought-signatures';
 
@@ -58,7 +59,7 @@ export function toolMessagesToGemini(
     const id = message.tool_call_id ? withoutSignatureSuffix(message.tool_call_id) : undefined;
     responses.push({
       order: known?.position ?? responses.length,
-      part: { functionResponse: { ...(id ? { id } : {}), name, response: toolResultToResponse(text) } },
+      part: { functionResponse: { ...(id ? { id } : {}), name, response: toolResultToResponse(text, `${param}.content`) } },
       media,
     });
   }
@@ -75,14 +76,16 @@ export function toolMessagesToGemini(
 }
 
 /** A JSON object result is the response itself; anything else is wrapped as `output` (Gemini's documented key). */
-function toolResultToResponse(text: string): Record<string, unknown> {
+function toolResultToResponse(text: string, param: string): Record<string, unknown> {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    return { output: parsed };
+    parsed = JSON.parse(text);
   } catch {
     return { output: text };
   }
+  assertJsonDepth(parsed, param);
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  return { output: parsed };
 }
 
 function parseArguments(raw: string | null | undefined, param: string): Record<string, unknown> {
@@ -96,6 +99,7 @@ function parseArguments(raw: string | null | undefined, param: string): Record<s
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InvalidRequestError('Tool call arguments must be a JSON object.', param, 'invalid_tool_arguments');
   }
+  assertJsonDepth(parsed, param);
   return parsed as Record<string, unknown>;
 }
 

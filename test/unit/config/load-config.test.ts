@@ -6,15 +6,28 @@ import { ConfigError, loadConfig } from '@sidecar/config/load-config';
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 const DEFAULTS = {
-  server: { host: '0.0.0.0', port: 8080, adminPort: 9090, bodyLimitBytes: 33_554_432, shutdownTimeoutMs: 30_000 },
+  server: {
+    host: '0.0.0.0',
+    port: 8080,
+    adminPort: 9090,
+    bodyLimitBytes: 33_554_432,
+    maxUrlBytes: 8192,
+    maxConcurrentRequests: 1024,
+    drainDelayMs: 5000,
+    shutdownTimeoutMs: 30_000,
+  },
   gemini: {
     baseUrl: 'https://generativelanguage.googleapis.com',
     apiVersion: 'v1beta',
     connectTimeoutMs: 10_000,
     firstByteTimeoutMs: 600_000,
     idleTimeoutMs: 300_000,
+    totalTimeoutMs: 900_000,
     maxEventBytes: 67_108_864,
+    apiKeys: [],
+    retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryWaitMs: 10_000, deadlineMs: 60_000 },
   },
+  auth: { clientKeys: [] },
   models: {
     aliases: {
       'text-embedding-004': { model: 'gemini-embedding-001', dimensions: 768, notice: expect.any(String) },

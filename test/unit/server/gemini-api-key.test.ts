@@ -3,20 +3,20 @@ import { AuthenticationError } from '@sidecar/errors/sidecar-error';
 import { resolveGeminiApiKey } from '@sidecar/server/gemini-api-key';
 
 describe('resolveGeminiApiKey', () => {
-  const cases: Array<{ name: string; headers: IncomingHttpHeaders; configuredKey: string | undefined; expected: string }> = [
+  const cases: Array<{ name: string; headers: IncomingHttpHeaders; configuredKey: string | undefined; expected: string | undefined }> = [
     {
-      name: 'prefers the configured key over the caller\'s Bearer token',
+      name: 'ignores the caller\'s Bearer token when the sidecar has keys (the pool is used)',
       headers: { authorization: 'Bearer caller-key' },
       configuredKey: 'sidecar-key',
-      expected: 'sidecar-key',
+      expected: undefined,
     },
     {
-      name: 'prefers the configured key over the caller\'s x-goog-api-key',
+      name: 'ignores the caller\'s x-goog-api-key when the sidecar has keys',
       headers: { 'x-goog-api-key': 'caller-key' },
       configuredKey: 'sidecar-key',
-      expected: 'sidecar-key',
+      expected: undefined,
     },
-    { name: 'uses the configured key without caller headers', headers: {}, configuredKey: 'sidecar-key', expected: 'sidecar-key' },
+    { name: 'needs no caller key when the sidecar has keys', headers: {}, configuredKey: 'sidecar-key', expected: undefined },
     { name: 'uses a Bearer token', headers: { authorization: 'Bearer AIzaBearer' }, configuredKey: undefined, expected: 'AIzaBearer' },
     { name: 'accepts a lower-case bearer scheme', headers: { authorization: 'bearer AIzaLower' }, configuredKey: undefined, expected: 'AIzaLower' },
     { name: 'uses x-goog-api-key', headers: { 'x-goog-api-key': 'AIzaGoog' }, configuredKey: undefined, expected: 'AIzaGoog' },
@@ -36,7 +36,7 @@ describe('resolveGeminiApiKey', () => {
     { name: 'treats an empty configured key as unset', headers: { authorization: 'Bearer AIzaBearer' }, configuredKey: '', expected: 'AIzaBearer' },
   ];
   it.each(cases)('$name', ({ headers, configuredKey, expected }) => {
-    expect(resolveGeminiApiKey(headers, configuredKey)).toBe(expected);
+    expect(resolveGeminiApiKey(headers, Boolean(configuredKey))).toBe(expected);
   });
 
   const missing: Array<{ name: string; headers: IncomingHttpHeaders }> = [
@@ -49,7 +49,7 @@ describe('resolveGeminiApiKey', () => {
   it.each(missing)('throws a 401 AuthenticationError without echoing any key for $name', ({ headers }) => {
     let thrown: unknown;
     try {
-      resolveGeminiApiKey(headers, undefined);
+      resolveGeminiApiKey(headers, false);
     } catch (error) {
       thrown = error;
     }
