@@ -5,6 +5,51 @@ import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
 import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
+import { Lifecycle } from './server/lifecycle';
+
+interface ShutdownParts {
+  signal: string;
+  config: ReturnType<typeof loadConfig>;
+  logger: ReturnType<typeof createLogger>;
+  readiness: Readiness;
+  lifecycle: Lifecycle;
+  apiHttp: Server;
+  adminHttp: Server;
+  gemini: { close(): Promise<void> };
+}
+
+/**
+ * SIGTERM/SIGINT: /readyz turns 503 at once; new connections are still accepted for `drainDelayMs` (the ingress and
+ * the Service endpoints need that long to notice), then the listener closes and keep-alive clients are told to
+ * reconnect; in-flight requests and streams get `shutdownTimeoutMs` to finish; streams still open then end with an
+ * error event, and the process exits 0.
+ */
+async function shutDown(parts: ShutdownParts): Promise<void> {
+  const { config, logger, readiness, lifecycle, apiHttp, adminHttp, gemini } = parts;
+  readiness.ready = false;
+  logger.info({ signal: parts.signal, drainDelayMs: config.server.drainDelayMs, inflight: lifecycle.active }, 'shutting down');
+  await sleep(config.server.drainDelayMs);
+  lifecycle.startDraining();
+  apiHttp.close();
+  apiHttp.closeIdleConnections();
+  const drained = await lifecycle.waitForIdle(config.server.shutdownTimeoutMs);
+  if (!drained) {
+    logger.warn({ inflight: lifecycle.active }, 'drain timeout reached; ending what is still open');
+    lifecycle.forceStop.abort();
+    await lifecycle.waitForIdle(1000);
+    apiHttp.closeAllConnections();
+  }
+  adminHttp.close();
+  adminHttp.closeAllConnections();
+  await Promise.allSettled([gemini.close(), loadedTelemetryShutdown()?.()]);
+  logger.info('stopped');
+  logger.flush();
+  setTimeout(() => process.exit(0), 50).unref();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** shutdownTelemetry of instrumentation.ts when `--require` loaded it (npm start), so spans are flushed at exit. */
 function loadedTelemetryShutdown(): (() => Promise<void>) | undefined {
@@ -35,7 +80,8 @@ async function main(): Promise<void> {
   const { metrics, tracer } = createTelemetry(config);
   const gemini = createGeminiClient(config, metrics, logger);
   const readiness: Readiness = { ready: false };
-  const apiHttp = createServer(createApp({ config, gemini, logger, metrics, tracer }));
+  const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
+  const apiHttp = createServer(createApp({ config, gemini, logger, metrics, tracer, lifecycle }));
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
   // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
   // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
@@ -52,23 +98,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    readiness.ready = false;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
-    const force = setTimeout(() => {
-      logger.warn('drain timeout reached; closing remaining connections');
-      apiHttp.closeAllConnections();
-    }, config.server.shutdownTimeoutMs);
-    force.unref();
-    apiHttp.close(() => {
-      adminHttp.close();
-      adminHttp.closeAllConnections();
-      void Promise.allSettled([gemini.close(), loadedTelemetryShutdown()?.()]).finally(() => {
-        logger.info('stopped');
-        logger.flush();
-        setTimeout(() => process.exit(0), 50).unref();
-      });
-    });
-    apiHttp.closeIdleConnections();
+    void shutDown({ signal, config, logger, readiness, lifecycle, apiHttp, adminHttp, gemini });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -44,7 +44,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     const where = envName ? `${key} (env ${envName}${shown}, file ${file})` : `${key} (file ${file})`;
     throw new ConfigError(`Invalid configuration ${where}: ${issue?.message ?? 'invalid value'}`);
   }
-  return deepFreeze(withKeysFromFile(result.data));
+  const config = withKeysFromFile(result.data);
+  if (config.auth.clientKeys.length > 0 && !config.gemini.apiKey && config.gemini.apiKeys.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration auth.clientKeys (env SIDECAR_API_KEYS): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY or gemini.apiKeys / GEMINI_API_KEYS)',
+    );
+  }
+  return deepFreeze(config);
 }
 
 function envValue(kind: EnvOverride['kind'], raw: string): unknown {

@@ -81,6 +81,13 @@ export class PayloadTooLargeError extends SidecarError {
   }
 }
 
+/** 414: URL over the configured limit. */
+export class UriTooLongError extends SidecarError {
+  constructor(limitBytes: number) {
+    super(`Request URL is longer than the limit of ${limitBytes} bytes.`, { status: 414, type: 'invalid_request_error', code: 'uri_too_long' });
+  }
+}
+
 /** An error answer from Gemini, already mapped to an OpenAI status and type. */
 export class UpstreamError extends SidecarError {}
 

@@ -5,6 +5,7 @@ import { renderOpenAIError } from '../errors/render-openai-error';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
 import { GenAIOperation } from '../observability/genai-operation';
 import type { AppDeps } from '../server/app-deps';
+import { ShuttingDownError } from '../server/lifecycle';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { SseResponse } from '../streaming/sse-response';
 import {
@@ -46,7 +47,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       created: Math.floor(Date.now() / 1000),
       fallbackId: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     };
-    const signal = abortOnClientClose(req, res);
+    const signal = AbortSignal.any([abortOnClientClose(req, res), deps.lifecycle.forceStop.signal]);
     if (deps.config.media.remoteUrls === 'fetch') await inlineRemoteMedia(translated.geminiRequest, deps.config.media, signal);
     const operation = new GenAIOperation(deps.metrics, deps.tracer, {
       operation: 'chat',
@@ -70,7 +71,8 @@ async function unaryCompletion(
   let raw: unknown;
   try {
     raw = await operation.run(() => deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
-  } catch (error) {
+  } catch (thrown) {
+    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
     operation.fail(error);
     throw error;
   }
@@ -108,7 +110,8 @@ async function streamCompletion(
   let chunks: AsyncIterable<unknown>;
   try {
     chunks = await operation.run(() => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call));
-  } catch (error) {
+  } catch (thrown) {
+    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
     operation.fail(error);
     throw error;
   }
@@ -136,8 +139,9 @@ async function streamCompletion(
     });
     describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
-  } catch (error) {
-    const closed = error instanceof ClientClosedError || call.signal.aborted;
+  } catch (thrown) {
+    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
+    const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
     operation.fail(closed ? new ClientClosedError() : error);
     if (closed) {
       deps.logger.debug({ model: translated.model }, 'client closed the stream; upstream aborted');

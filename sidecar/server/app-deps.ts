@@ -3,6 +3,7 @@ import type { GeminiCallOptions } from '../gemini/gemini-client';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
+import type { Lifecycle } from './lifecycle';
 
 /** The upstream operations routes need; GeminiClient implements it, tests may pass their own. */
 export interface GeminiApi {
@@ -25,4 +26,5 @@ export interface AppDeps {
   logger: Logger;
   metrics: SidecarMetrics;
   tracer: Tracer;
+  lifecycle: Lifecycle;
 }

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { MethodNotAllowedError, NotFoundError } from '../errors/sidecar-error';
+import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
+import { clientAuth } from './client-auth';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
 import { errorMiddleware } from './error-middleware';
@@ -12,6 +13,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(accessLog(deps.logger, deps.metrics));
+  app.use(deps.lifecycle.middleware());
+  app.use((req, _res, next) => next(req.originalUrl.length > deps.config.server.maxUrlBytes ? new UriTooLongError(deps.config.server.maxUrlBytes) : undefined));
+  app.use(clientAuth(deps.config.auth.clientKeys));
   app.use(passthroughProxy(deps));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });

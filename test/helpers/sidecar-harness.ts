@@ -4,6 +4,7 @@ import { configSchema, type SidecarConfig } from '@sidecar/config/config-schema'
 import { createGeminiClient } from '@sidecar/gemini/create-gemini-client';
 import { createLogger } from '@sidecar/observability/logger';
 import { createApp } from '@sidecar/server/create-app';
+import { Lifecycle } from '@sidecar/server/lifecycle';
 import type { SidecarMetrics } from '@sidecar/observability/metrics';
 import { createTelemetry } from '@sidecar/observability/telemetry';
 import { GeminiEmulator } from '../emulator/gemini-emulator';
@@ -12,6 +13,7 @@ import { GeminiEmulator } from '../emulator/gemini-emulator';
 export interface HarnessOverrides {
   server?: Partial<SidecarConfig['server']>;
   gemini?: Partial<SidecarConfig['gemini']>;
+  auth?: Partial<SidecarConfig['auth']>;
   metrics?: Partial<SidecarConfig['metrics']>;
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
@@ -20,6 +22,7 @@ export interface HarnessOverrides {
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
 export interface SidecarHarness {
   app: Express;
+  lifecycle: Lifecycle;
   metrics: SidecarMetrics;
   emulator: GeminiEmulator;
   config: SidecarConfig;
@@ -35,6 +38,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     // One attempt unless a test asks for retries, so a scripted error reaches the client as it is.
     gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 }, ...overrides.gemini },
     media: overrides.media ?? {},
+    auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
     logging: { level: 'debug' },
@@ -49,9 +53,11 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
   const logger = createLogger('debug', sink);
   const telemetry = createTelemetry(config, { defaultMetrics: false });
   const gemini = createGeminiClient(config, telemetry.metrics, logger);
-  const app = createApp({ config, gemini, logger, ...telemetry });
+  const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
+  const app = createApp({ config, gemini, logger, lifecycle, ...telemetry });
   return {
     app,
+    lifecycle,
     metrics: telemetry.metrics,
     emulator,
     config,

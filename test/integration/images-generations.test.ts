@@ -9,6 +9,7 @@ import { createLogger } from '@sidecar/observability/logger';
 import { imagesGenerationsHandler } from '@sidecar/routes/images-generations';
 import type { AppDeps, GeminiApi } from '@sidecar/server/app-deps';
 import { createTelemetry } from '@sidecar/observability/telemetry';
+import { Lifecycle } from '@sidecar/server/lifecycle';
 import { errorMiddleware } from '@sidecar/server/error-middleware';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
 import { IMAGEN_FILTERED_REASON } from '../emulator/default-imagen';
@@ -43,7 +44,7 @@ async function startImagesApp(): Promise<{ app: Express; emulator: GeminiEmulato
   });
   const logger = createLogger('debug', sink);
   const gemini = new GeminiClient({ ...config.gemini, keys: config.gemini.apiKey ? [config.gemini.apiKey] : [] });
-  const app = mountImages({ config, gemini, logger, ...createTelemetry(config, { defaultMetrics: false }) });
+  const app = mountImages({ config, gemini, logger, lifecycle: new Lifecycle(100), ...createTelemetry(config, { defaultMetrics: false }) });
   return {
     app,
     emulator,
@@ -267,7 +268,7 @@ describe('POST /v1/images/generations cancellation', () => {
   }
   const deps = (gemini: GeminiApi): AppDeps => {
     const config = configSchema.parse({ gemini: { apiKey: 'k' } });
-    return { config, gemini, logger: createLogger('silent'), ...createTelemetry(config, { defaultMetrics: false }) };
+    return { config, gemini, logger: createLogger('silent'), lifecycle: new Lifecycle(100), ...createTelemetry(config, { defaultMetrics: false }) };
   };
 
   it('cancels the other calls once one of them fails', async () => {
