@@ -1,3 +1,4 @@
+import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createGeminiClient } from './gemini/create-gemini-client';
@@ -13,7 +14,7 @@ interface ShutdownParts {
   logger: ReturnType<typeof createLogger>;
   readiness: Readiness;
   lifecycle: Lifecycle;
-  apiHttp: Server;
+  apiServers: Server[];
   adminHttp: Server;
   gemini: { close(): Promise<void> };
 }
@@ -25,19 +26,21 @@ interface ShutdownParts {
  * error event, and the process exits 0.
  */
 async function shutDown(parts: ShutdownParts): Promise<void> {
-  const { config, logger, readiness, lifecycle, apiHttp, adminHttp, gemini } = parts;
+  const { config, logger, readiness, lifecycle, apiServers, adminHttp, gemini } = parts;
   readiness.ready = false;
   logger.info({ signal: parts.signal, drainDelayMs: config.server.drainDelayMs, inflight: lifecycle.active }, 'shutting down');
   await sleep(config.server.drainDelayMs);
   lifecycle.startDraining();
-  apiHttp.close();
-  apiHttp.closeIdleConnections();
+  for (const server of apiServers) {
+    server.close();
+    server.closeIdleConnections();
+  }
   const drained = await lifecycle.waitForIdle(config.server.shutdownTimeoutMs);
   if (!drained) {
     logger.warn({ inflight: lifecycle.active }, 'drain timeout reached; ending what is still open');
     lifecycle.forceStop.abort();
     await lifecycle.waitForIdle(1000);
-    apiHttp.closeAllConnections();
+    for (const server of apiServers) server.closeAllConnections();
   }
   adminHttp.close();
   adminHttp.closeAllConnections();
@@ -55,6 +58,16 @@ function sleep(ms: number): Promise<void> {
 function loadedTelemetryShutdown(): (() => Promise<void>) | undefined {
   const loaded = require.cache[require.resolve('./observability/instrumentation')];
   return (loaded?.exports as { shutdownTelemetry?: () => Promise<void> } | undefined)?.shutdownTelemetry;
+}
+
+/** Listens on a Unix socket, replacing a stale socket file left by a previous process; the file is group-writable. */
+async function listenOnSocket(server: Server, path: string): Promise<void> {
+  await rm(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  await chmod(path, 0o660);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -81,24 +94,27 @@ async function main(): Promise<void> {
   const gemini = createGeminiClient(config, metrics, logger);
   const readiness: Readiness = { ready: false };
   const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
-  const apiHttp = createServer(createApp({ config, gemini, logger, metrics, tracer, lifecycle }));
+  const app = createApp({ config, gemini, logger, metrics, tracer, lifecycle });
+  const apiHttp = createServer(app);
+  const socketHttp = config.server.socketPath ? createServer(app) : undefined;
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
   // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
   // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
   apiHttp.keepAliveTimeout = 65_000;
   apiHttp.headersTimeout = 66_000;
   await listen(apiHttp, config.server.port, config.server.host);
+  if (socketHttp && config.server.socketPath) await listenOnSocket(socketHttp, config.server.socketPath);
   await listen(adminHttp, config.server.adminPort, config.server.host);
   readiness.ready = true;
   logger.info(
-    { port: config.server.port, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: gemini.hasServerKeys ? `sidecar (${gemini.keyPool?.size ?? 0} keys)` : 'caller' },
+    { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: gemini.hasServerKeys ? `sidecar (${gemini.keyPool?.size ?? 0} keys)` : 'caller' },
     'openai-gemini-sidecar listening',
   );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void shutDown({ signal, config, logger, readiness, lifecycle, apiHttp, adminHttp, gemini });
+    void shutDown({ signal, config, logger, readiness, lifecycle, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

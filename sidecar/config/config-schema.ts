@@ -50,6 +50,8 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('0.0.0.0'),
         port: port.default(8080),
+        /** Also serve the API on this Unix socket (Envoy Gateway reaches a sidecar only through a shared emptyDir). */
+        socketPath: z.string().min(1).optional(),
         adminPort: port.default(9090),
         bodyLimitBytes: z.number().int().positive().default(33_554_432),
         maxUrlBytes: z.number().int().positive().default(8192),
@@ -155,6 +157,7 @@ export interface EnvOverride {
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PORT', path: ['server', 'port'], kind: 'integer' },
   { env: 'ADMIN_PORT', path: ['server', 'adminPort'], kind: 'integer' },
+  { env: 'SOCKET_PATH', path: ['server', 'socketPath'], kind: 'string' },
   { env: 'GEMINI_API_KEY', path: ['gemini', 'apiKey'], kind: 'string' },
   { env: 'GEMINI_API_KEYS', path: ['gemini', 'apiKeys'], kind: 'list' },
   { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -72,6 +73,32 @@ describe('the sidecar process (dist/sidecar/main.js)', () => {
       sidecar.child.kill('SIGTERM');
       expect(await sidecar.exited).toBe(0);
       expect(sidecar.output()).not.toContain('process-key');
+    } finally {
+      sidecar.child.kill('SIGKILL');
+      await emulator.close();
+    }
+  });
+
+  it('also serves the API on SOCKET_PATH (for Envoy Gateway through a shared emptyDir)', async () => {
+    const emulator = await GeminiEmulator.start();
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const socketPath = `/tmp/openai-gemini-sidecar-test-${process.pid}.sock`;
+    const sidecar = run({ PORT: String(port), ADMIN_PORT: String(adminPort), SOCKET_PATH: socketPath, GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'k' });
+    try {
+      await waitFor(`http://127.0.0.1:${adminPort}/readyz`);
+      const body = await new Promise<string>((resolve, reject) => {
+        const payload = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'over a socket' }] });
+        const req = request({ socketPath, path: '/v1beta/openai/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+      expect((JSON.parse(body) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Echo: over a socket');
+      sidecar.child.kill('SIGTERM');
+      expect(await sidecar.exited).toBe(0);
     } finally {
       sidecar.child.kill('SIGKILL');
       await emulator.close();
