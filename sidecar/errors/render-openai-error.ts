@@ -12,7 +12,7 @@ export interface RenderedError {
   body: OpenAIErrorBody;
 }
 
-/** The one renderer: any thrown value → status, headers and `{error:{message,type,param,code}}`. */
+/** The one renderer: every thrown value → status, headers and `{error:{message,type,param,code}}`. */
 export function renderOpenAIError(error: unknown): RenderedError {
   if (error instanceof SidecarError) {
     return {

@@ -8,9 +8,10 @@ import {
   UpstreamTimeoutError,
   UpstreamUnreachableError,
 } from '../errors/sidecar-error';
-import { SseDecoder, SseEventTooLargeError, type SseItem } from '../streaming/sse-decoder';
+import { SseDecoder, SseEventTooLargeError } from '../streaming/sse-decoder';
 import { attemptOutcome } from '../observability/error-type';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
+import { itemToChunks, parseJson, readBounded, redactKeys } from './upstream-body';
 import { KeyPool, keyFingerprint } from './key-pool';
 import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy';
 
@@ -267,44 +268,4 @@ export class GeminiClient {
 function isRetryableTransport(error: Error): boolean {
   if (error instanceof UpstreamUnreachableError) return error.code === 'upstream_unreachable';
   return error instanceof UpstreamTimeoutError && (error.cause as { code?: string } | undefined)?.code === 'UND_ERR_CONNECT_TIMEOUT';
-}
-
-function* itemToChunks(item: SseItem, keys: ReadonlySet<string>): Generator<unknown> {
-  const text = item.kind === 'data' ? item.data : item.text;
-  const value = parseJson(text, 'Gemini sent a stream event that is not JSON.');
-  for (const chunk of Array.isArray(value) ? value : [value]) {
-    const errorBody = parseGeminiErrorBody(chunk);
-    if (errorBody) throw redactKeys(geminiErrorToSidecarError(errorBody.error.code ?? 500, errorBody), keys);
-    yield chunk;
-  }
-}
-
-function parseJson(text: string, message: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UpstreamUnreachableError(message, 'upstream_bad_response');
-  }
-}
-
-async function readBounded(body: Readable, limit: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of body as AsyncIterable<Buffer>) {
-    size += part.length;
-    if (size > limit) {
-      body.destroy();
-      break;
-    }
-    parts.push(part);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
-/** Gemini error messages are relayed verbatim; make sure none of them can echo a key back. */
-function redactKeys<T extends SidecarError>(error: T, keys: ReadonlySet<string>): T {
-  let message = error.message;
-  for (const key of keys) if (key.length >= 4 && message.includes(key)) message = message.split(key).join('[redacted]');
-  if (message !== error.message) Object.defineProperty(error, 'message', { value: message });
-  return error;
 }
