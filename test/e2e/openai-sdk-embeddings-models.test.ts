@@ -1,29 +1,22 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { emulatedEmbedding } from '../emulator/default-embeddings';
-import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 interface BatchBody {
   requests: Array<{ model: string; content: { parts: Array<{ text: string }> }; outputDimensionality?: number }>;
 }
 
 describe('embeddings and models through the official openai SDK', () => {
+  let sdk: SdkHarness;
   let harness: SidecarHarness;
-  let server: Server;
   let client: OpenAI;
 
   beforeAll(async () => {
-    harness = await startSidecarHarness();
-    server = harness.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    client = new OpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, maxRetries: 0 });
+    sdk = await startSdkHarness('/v1', 'k');
+    ({ harness, client } = sdk);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await harness.close();
-  });
+  afterAll(() => sdk.close());
   beforeEach(() => harness.emulator.reset());
 
   it('decodes the SDK-default base64 answer to exactly the float32 values Gemini sent', async () => {

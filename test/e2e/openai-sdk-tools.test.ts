@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { cassetteReplayHeaders, loadCassette } from '../helpers/recorded-fixtures';
-import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 
@@ -23,21 +22,15 @@ interface GeminiBody {
 }
 
 describe('tool calling through the official openai SDK', () => {
+  let sdk: SdkHarness;
   let harness: SidecarHarness;
-  let server: Server;
   let client: OpenAI;
 
   beforeAll(async () => {
-    harness = await startSidecarHarness();
-    server = harness.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    client = new OpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, maxRetries: 0 });
+    sdk = await startSdkHarness('/v1', 'k');
+    ({ harness, client } = sdk);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await harness.close();
-  });
+  afterAll(() => sdk.close());
   beforeEach(() => harness.emulator.reset());
 
   it.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('runs a full tool round trip on %s with the messages echoed back unchanged', async (model) => {

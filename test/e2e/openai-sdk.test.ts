@@ -1,26 +1,18 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { loadRecordedChunks } from '../helpers/recorded-fixtures';
-import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 describe('the official openai SDK against the sidecar', () => {
+  let sdk: SdkHarness;
   let harness: SidecarHarness;
-  let server: Server;
   let client: OpenAI;
 
   beforeAll(async () => {
-    harness = await startSidecarHarness();
-    server = harness.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const { port } = server.address() as AddressInfo;
-    client = new OpenAI({ apiKey: 'sdk-key', baseURL: `http://127.0.0.1:${port}/v1beta/openai`, maxRetries: 0 });
+    sdk = await startSdkHarness('/v1beta/openai', 'sdk-key');
+    ({ harness, client } = sdk);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await harness.close();
-  });
+  afterAll(() => sdk.close());
   beforeEach(() => harness.emulator.reset());
 
   it('creates a chat completion', async () => {
