@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
 import type { AppDeps } from './app-deps';
+import { redactingStream } from './redact-stream';
 
 /** Native Gemini paths proxied untouched (Google's SDKs and curl samples), beside the translated OpenAI routes. */
 const NATIVE_PATH = /^\/(upload\/)?v1beta\/(models|files|cachedContents)(\/|:|$)/;
@@ -50,15 +51,21 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
     xfwd: false,
     proxyTimeout: deps.config.gemini.firstByteTimeoutMs,
     pathRewrite: (path) => withoutKeyParam(path),
+    // Responses are piped by hand through a redactor: Gemini error bodies quote what they were sent.
+    selfHandleResponse: true,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     on: {
       proxyReq: (proxyReq, req) => {
         proxyReq.removeHeader('authorization');
         proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
       },
-      proxyRes: (proxyRes, req) => {
+      proxyRes: (proxyRes, req, res) => {
         deps.metrics.upstreamAttempts.inc({ outcome: attemptOutcome(proxyRes.statusCode) });
         deps.logger.debug({ path: req.path, status: proxyRes.statusCode }, 'native Gemini call proxied');
+        const headers = { ...proxyRes.headers };
+        delete headers['content-length'];
+        res.writeHead(proxyRes.statusCode ?? 502, headers);
+        proxyRes.pipe(redactingStream([keys.get(req) ?? ''])).pipe(res);
       },
       error: (error, req, res) => {
         deps.metrics.upstreamAttempts.inc({ outcome: 'network' });
