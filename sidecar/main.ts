@@ -100,8 +100,10 @@ async function main(): Promise<void> {
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
   // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
   // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
-  apiHttp.keepAliveTimeout = 65_000;
-  apiHttp.headersTimeout = 66_000;
+  for (const server of socketHttp ? [apiHttp, socketHttp] : [apiHttp]) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   await listen(apiHttp, config.server.port, config.server.host);
   if (socketHttp && config.server.socketPath) await listenOnSocket(socketHttp, config.server.socketPath);
   await listen(adminHttp, config.server.adminPort, config.server.host);

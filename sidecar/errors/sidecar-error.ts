@@ -89,7 +89,10 @@ export class UriTooLongError extends SidecarError {
 }
 
 /** An error answer from Gemini, already mapped to an OpenAI status and type. */
-export class UpstreamError extends SidecarError {}
+export class UpstreamError extends SidecarError {
+  /** The exact delay Google asked for (RetryInfo), when it gave one; Retry-After carries it rounded up to seconds. */
+  retryAfterMs?: number;
+}
 
 /** 502: Gemini could not be reached or answered something that is not the Gemini API. */
 export class UpstreamUnreachableError extends SidecarError {

@@ -47,6 +47,8 @@ interface ActiveCall {
   deadline: AbortSignal;
   started: number;
   usedKeys: Set<string>;
+  /** Releases the total-timeout timer once the call is over. */
+  end(): void;
 }
 
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
@@ -86,21 +88,35 @@ export class GeminiClient {
   /** `POST models/{model}:{method}` (embedContent, batchEmbedContents, predict ...) → the parsed JSON body. */
   async callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
     const active = this.begin(call);
-    return this.readJson(await this.send('POST', `models/${model}:${method}`, active, body), active);
+    try {
+      return await this.readJson(await this.send('POST', `models/${model}:${method}`, active, body), active);
+    } finally {
+      active.end();
+    }
   }
 
   /** `GET {path}` under the API version (e.g. `models?pageSize=1000`) → the parsed JSON body. */
   async getJson(path: string, call: GeminiCallOptions): Promise<unknown> {
     const active = this.begin(call);
-    return this.readJson(await this.send('GET', path, active), active);
+    try {
+      return await this.readJson(await this.send('GET', path, active), active);
+    } finally {
+      active.end();
+    }
   }
 
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
     const active = this.begin(call);
-    const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, active, body);
-    return this.chunks(response.body, active);
+    try {
+      const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, active, body);
+      return this.chunks(response.body, active);
+    } catch (error) {
+      active.end();
+      throw error;
+    }
   }
+
 
   /** A key of the sidecar's pool for a call made elsewhere (the native passthrough), or undefined. */
   leaseKey(): string | undefined {
@@ -113,9 +129,22 @@ export class GeminiClient {
   }
 
   private begin(call: GeminiCallOptions): ActiveCall & { callerKey: string | undefined } {
-    const deadline = AbortSignal.timeout(this.options.totalTimeoutMs);
+    // A cleared timer, not AbortSignal.timeout(): that one cannot be cancelled and would pin each finished call's
+    // state in memory for the whole totalTimeoutMs (15 min by default).
+    const deadlineController = new AbortController();
+    const timer = setTimeout(() => deadlineController.abort(), this.options.totalTimeoutMs);
+    timer.unref();
+    const deadline = deadlineController.signal;
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
-    return { signal, clientSignal: call.signal, deadline, started: Date.now(), usedKeys: new Set(), callerKey: call.apiKey };
+    return {
+      signal,
+      clientSignal: call.signal,
+      deadline,
+      started: Date.now(),
+      usedKeys: new Set(),
+      callerKey: call.apiKey,
+      end: () => clearTimeout(timer),
+    };
   }
 
   private async send(method: 'GET' | 'POST', path: string, active: ActiveCall & { callerKey: string | undefined }, body?: unknown) {
@@ -156,7 +185,8 @@ export class GeminiClient {
   /** Pool bookkeeping for an error answer (cool a rate-limited key, drop an invalid one), then the retry decision. */
   private afterErrorStatus(failure: Error, status: number, key: string, scope: string, attempt: number, active: ActiveCall): RetryDecision {
     const retryAfter = failure instanceof SidecarError ? Number(failure.headers['Retry-After']) : NaN;
-    const requestedDelayMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
+    const precise = failure instanceof UpstreamError ? failure.retryAfterMs : undefined;
+    const requestedDelayMs = precise ?? (Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
     const pool = this.keyPool;
     if (pool && status === 429) {
       const ms = requestedDelayMs ?? DEFAULT_COOLDOWN_MS;
@@ -240,6 +270,7 @@ export class GeminiClient {
       throw this.transportError(error, active);
     } finally {
       body.destroy();
+      active.end();
     }
   }
 

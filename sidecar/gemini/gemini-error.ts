@@ -37,14 +37,20 @@ const CODE_BY_GOOGLE_STATUS: Record<string, string> = {
   UNAUTHENTICATED: 'invalid_api_key',
 };
 
-/** `retryDelay` is a protobuf Duration string such as "34.4s"; Retry-After wants whole seconds. */
-export function retryAfterSeconds(body: GeminiErrorBody | undefined): number | undefined {
+/** RetryInfo's `retryDelay`, a protobuf Duration string such as "34.4s", in milliseconds. */
+export function retryDelayMs(body: GeminiErrorBody | undefined): number | undefined {
   for (const detail of body?.error.details ?? []) {
     if (!String(detail['@type']).endsWith('google.rpc.RetryInfo')) continue;
     const match = /^(\d+(?:\.\d+)?)s$/.exec(String(detail.retryDelay ?? ''));
-    if (match?.[1]) return Math.max(1, Math.ceil(Number(match[1])));
+    if (match?.[1]) return Math.round(Number(match[1]) * 1000);
   }
   return undefined;
+}
+
+/** RetryInfo's delay as Retry-After wants it: whole seconds, rounded up, at least 1. */
+export function retryAfterSeconds(body: GeminiErrorBody | undefined): number | undefined {
+  const ms = retryDelayMs(body);
+  return ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
 }
 
 function hasReason(body: GeminiErrorBody | undefined, reason: string): boolean {
@@ -76,5 +82,7 @@ export function geminiErrorToSidecarError(
     return new UpstreamError(message, { status, type: 'invalid_request_error', code, param: 'model' });
   }
   const mappedStatus = status >= 400 && status <= 599 ? status : 502;
-  return new UpstreamError(message, { status: mappedStatus, type: openAITypeForStatus(mappedStatus), code, headers });
+  const error = new UpstreamError(message, { status: mappedStatus, type: openAITypeForStatus(mappedStatus), code, headers });
+  error.retryAfterMs = retryDelayMs(body);
+  return error;
 }
