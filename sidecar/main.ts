@@ -7,6 +7,7 @@ import { createTelemetry } from './observability/telemetry';
 import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
 import { Lifecycle } from './server/lifecycle';
+import { API_HEADERS_TIMEOUT_MS, API_KEEP_ALIVE_TIMEOUT_MS } from './server/server-timeouts';
 
 interface ShutdownParts {
   signal: string;
@@ -98,11 +99,9 @@ async function main(): Promise<void> {
   const apiHttp = createServer(app);
   const socketHttp = config.server.socketPath ? createServer(app) : undefined;
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
-  // Outlive the ingress's idle upstream connections (nginx 60 s, Envoy 1 h idle is per cluster) so a reused
-  // keep-alive connection is never closed by us at the moment the proxy sends on it (a classic 502 race).
   for (const server of socketHttp ? [apiHttp, socketHttp] : [apiHttp]) {
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
+    server.keepAliveTimeout = API_KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = API_HEADERS_TIMEOUT_MS;
   }
   await listen(apiHttp, config.server.port, config.server.host);
   if (socketHttp && config.server.socketPath) await listenOnSocket(socketHttp, config.server.socketPath);

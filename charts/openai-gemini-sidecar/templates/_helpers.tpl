@@ -1,0 +1,309 @@
+{{/* Names, labels and the container spec shared by the Deployment (standalone) and the NOTES snippet (sidecar). */}}
+
+{{/* Chart name, overridable. */}}
+{{- define "ogs.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Object name: <release>-<chart>, or the release name when it already contains the chart name. */}}
+{{- define "ogs.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels on every object. */}}
+{{- define "ogs.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "ogs.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: openai-gemini-sidecar
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels of the standalone pods. */}}
+{{- define "ogs.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ogs.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* "\n  annotations: ..." from commonAnnotations plus an optional dict (.extra); nothing when both are empty. */}}
+{{- define "ogs.annotations" -}}
+{{- $all := merge (deepCopy (.extra | default dict)) (deepCopy (.root.Values.commonAnnotations | default dict)) }}
+{{- with $all }}
+{{ printf "annotations:\n%s" (toYaml . | indent 2) | indent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Is this sidecar mode? Returns "true" or "". */}}
+{{- define "ogs.sidecar" -}}
+{{- if eq .Values.mode "sidecar" }}true{{ end }}
+{{- end }}
+
+{{/* The container image reference. */}}
+{{- define "ogs.image" -}}
+{{- $repository := .Values.image.repository }}
+{{- if .Values.image.registry }}{{ $repository = printf "%s/%s" .Values.image.registry $repository }}{{ end }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* API and admin ports for the current mode. */}}
+{{- define "ogs.httpPort" -}}
+{{- if include "ogs.sidecar" . }}{{ int .Values.sidecar.ports.http }}{{ else }}{{ int .Values.ports.http }}{{ end }}
+{{- end }}
+{{- define "ogs.metricsPort" -}}
+{{- if include "ogs.sidecar" . }}{{ int .Values.sidecar.ports.metrics }}{{ else }}{{ int .Values.ports.metrics }}{{ end }}
+{{- end }}
+
+{{/* Container port names (unique inside a foreign pod in sidecar mode; at most 15 characters). */}}
+{{- define "ogs.httpPortName" -}}
+{{- if include "ogs.sidecar" . }}gemini-http{{ else }}http{{ end }}
+{{- end }}
+{{- define "ogs.metricsPortName" -}}
+{{- if include "ogs.sidecar" . }}gemini-metrics{{ else }}metrics{{ end }}
+{{- end }}
+
+{{/* Volume names; prefixed in sidecar mode so they cannot clash with the ingress pod's own volumes. */}}
+{{- define "ogs.volumePrefix" -}}
+{{- if include "ogs.sidecar" . }}gemini-sidecar-{{ end }}
+{{- end }}
+
+{{/* terminationGracePeriodSeconds: preStop sleep + drain delay + shutdown timeout + margin. */}}
+{{- define "ogs.terminationGracePeriodSeconds" -}}
+{{- $s := .Values.shutdown }}
+{{- add (int $s.preStopSleepSeconds) (int $s.drainDelaySeconds) (int $s.timeoutSeconds) (int $s.extraGraceSeconds) }}
+{{- end }}
+
+{{/* The sidecar's YAML config: values.config, then the keys the chart derives from ports and shutdown. */}}
+{{- define "ogs.config" -}}
+{{- $config := deepCopy (.Values.config | default dict) }}
+{{- if not (kindIs "map" (get $config "server")) }}{{ $_ := set $config "server" dict }}{{ end }}
+{{- $server := get $config "server" }}
+{{- $_ := set $server "port" (int (include "ogs.httpPort" .)) }}
+{{- $_ := set $server "adminPort" (int (include "ogs.metricsPort" .)) }}
+{{- $_ := set $server "drainDelayMs" (mul (int .Values.shutdown.drainDelaySeconds) 1000) }}
+{{- $_ := set $server "shutdownTimeoutMs" (mul (int .Values.shutdown.timeoutSeconds) 1000) }}
+{{- toYaml $config }}
+{{- end }}
+
+{{/* Name of the Secret with the keys: existingSecret, the chart's own, or "" when there are no keys at all. */}}
+{{- define "ogs.secretName" -}}
+{{- if .Values.existingSecret }}
+{{- .Values.existingSecret }}
+{{- else if or .Values.secret.geminiApiKey .Values.secret.geminiApiKeys .Values.secret.sidecarApiKeys }}
+{{- include "ogs.fullname" . }}
+{{- end }}
+{{- end }}
+
+{{/* Checks that fail the render with a message naming the value to fix. */}}
+{{- define "ogs.validate" -}}
+{{- if include "ogs.sidecar" . }}
+{{- if not .Values.sidecar.podSelector }}
+{{- fail "mode=sidecar needs sidecar.podSelector: the labels of the ingress pods the container is added to (PodMonitor and NetworkPolicy select them)" }}
+{{- end }}
+{{- if and (or .Values.sidecar.envoyGateway.enabled (eq .Values.sidecar.target "envoy-gateway")) (not .Values.sidecar.socketPath) }}
+{{- fail "Envoy Gateway (sidecar.target envoy-gateway, sidecar.envoyGateway.enabled) needs sidecar.socketPath: its Backend reaches a sidecar only through a Unix socket, e.g. /var/run/sidecar/api.sock" }}
+{{- end }}
+{{- if and .Values.sidecar.envoyGateway.enabled (not .Values.sidecar.envoyGateway.httpRoute.parentRefs) }}
+{{- fail "sidecar.envoyGateway.enabled needs sidecar.envoyGateway.httpRoute.parentRefs (the Gateway to attach the route to)" }}
+{{- end }}
+{{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.sidecarHostPorts) }}
+{{- fail "mode=sidecar with networkPolicy.enabled selects the ingress pods: list the ingress container's own ports in networkPolicy.sidecarHostPorts (they stay open), or set networkPolicy.enabled=false" }}
+{{- end }}
+{{- else }}
+{{- if and .Values.httpRoute.enabled (not .Values.httpRoute.parentRefs) }}
+{{- fail "httpRoute.enabled needs httpRoute.parentRefs (the Gateway to attach the route to)" }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (not .Values.autoscaling.targetCPUUtilizationPercentage) (not .Values.autoscaling.targetMemoryUtilizationPercentage) }}
+{{- fail "autoscaling.enabled needs targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The ServiceMonitor/PodMonitor/PrometheusRule API is there (or trusted to be). */}}
+{{- define "ogs.monitoringApi" -}}
+{{- if or .Values.metrics.trustCRDsExist (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}true{{ end }}
+{{- end }}
+
+{{/* The `job` label every scraped series gets. */}}
+{{- define "ogs.metricsJob" -}}
+{{- default (include "ogs.fullname" .) .Values.metrics.job }}
+{{- end }}
+
+{{/* Environment of the container. */}}
+{{- define "ogs.env" -}}
+- name: CONFIG_FILE
+  value: /etc/openai-gemini-sidecar/config.yaml
+{{- with .Values.sidecar.socketPath }}
+{{- if include "ogs.sidecar" $ }}
+- name: SOCKET_PATH
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- $secret := include "ogs.secretName" . }}
+{{- if .Values.existingSecret }}
+- name: GEMINI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: GEMINI_API_KEY
+- name: GEMINI_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: GEMINI_API_KEYS
+      optional: true
+- name: SIDECAR_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: SIDECAR_API_KEYS
+      optional: true
+{{- else if $secret }}
+{{- if .Values.secret.geminiApiKey }}
+- name: GEMINI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: GEMINI_API_KEY
+{{- end }}
+{{- if .Values.secret.geminiApiKeys }}
+- name: GEMINI_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: GEMINI_API_KEYS
+{{- end }}
+{{- if .Values.secret.sidecarApiKeys }}
+- name: SIDECAR_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: SIDECAR_API_KEYS
+{{- end }}
+{{- end }}
+{{- with .Values.extraEnvVars }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* One HTTP probe on the admin port; . is (dict "probe" <values> "path" <path> "port" <name>). */}}
+{{- define "ogs.probe" -}}
+httpGet:
+  path: {{ .path }}
+  port: {{ .port }}
+{{- if hasKey .probe "initialDelaySeconds" }}
+initialDelaySeconds: {{ int .probe.initialDelaySeconds }}
+{{- end }}
+periodSeconds: {{ int .probe.periodSeconds }}
+timeoutSeconds: {{ int .probe.timeoutSeconds }}
+failureThreshold: {{ int .probe.failureThreshold }}
+{{- end }}
+
+{{/* The container: the Deployment's in standalone mode, the pasted one in sidecar mode. */}}
+{{- define "ogs.container" -}}
+{{- $prefix := include "ogs.volumePrefix" . }}
+{{- $metricsPortName := include "ogs.metricsPortName" . -}}
+name: {{ if include "ogs.sidecar" . }}{{ .Values.sidecar.containerName }}{{ else }}{{ include "ogs.name" . }}{{ end }}
+image: {{ include "ogs.image" . }}
+imagePullPolicy: {{ .Values.image.pullPolicy }}
+{{- if and (include "ogs.sidecar" .) .Values.sidecar.native }}
+restartPolicy: Always
+{{- end }}
+ports:
+  - name: {{ include "ogs.httpPortName" . }}
+    containerPort: {{ include "ogs.httpPort" . }}
+    protocol: TCP
+  - name: {{ $metricsPortName }}
+    containerPort: {{ include "ogs.metricsPort" . }}
+    protocol: TCP
+env:
+  {{- include "ogs.env" . | nindent 2 }}
+{{- with .Values.extraEnvFrom }}
+envFrom:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .Values.startupProbe.enabled }}
+startupProbe:
+  {{- include "ogs.probe" (dict "probe" .Values.startupProbe "path" "/healthz" "port" $metricsPortName) | nindent 2 }}
+{{- end }}
+{{- if .Values.livenessProbe.enabled }}
+livenessProbe:
+  {{- include "ogs.probe" (dict "probe" .Values.livenessProbe "path" "/healthz" "port" $metricsPortName) | nindent 2 }}
+{{- end }}
+{{- if .Values.readinessProbe.enabled }}
+readinessProbe:
+  {{- include "ogs.probe" (dict "probe" .Values.readinessProbe "path" "/readyz" "port" $metricsPortName) | nindent 2 }}
+{{- end }}
+{{- if .Values.shutdown.preStopSleepSeconds }}
+lifecycle:
+  preStop:
+    sleep:
+      seconds: {{ int .Values.shutdown.preStopSleepSeconds }}
+{{- end }}
+{{- with .Values.resources }}
+resources:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $securityContext := deepCopy (.Values.containerSecurityContext | default dict) }}
+{{- if and (include "ogs.sidecar" .) .Values.sidecar.socketPath }}
+{{- /* The socket is created 0660: its group must be the proxy's so the proxy may connect. */}}
+{{- $_ := set $securityContext "runAsGroup" (int .Values.sidecar.proxyGroup) }}
+{{- end }}
+{{- with $securityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+volumeMounts:
+  - name: {{ $prefix }}config
+    mountPath: /etc/openai-gemini-sidecar
+    readOnly: true
+  - name: {{ $prefix }}tmp
+    mountPath: /tmp
+{{- if and (include "ogs.sidecar" .) .Values.sidecar.socketPath }}
+  - name: gemini-sidecar-socket
+    mountPath: {{ dir .Values.sidecar.socketPath }}
+{{- end }}
+{{- with .Values.extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The volumes the container needs. */}}
+{{- define "ogs.volumes" -}}
+{{- $prefix := include "ogs.volumePrefix" . -}}
+- name: {{ $prefix }}config
+  configMap:
+    name: {{ include "ogs.fullname" . }}
+- name: {{ $prefix }}tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpVolumeSizeLimit }}
+{{- if and (include "ogs.sidecar" .) .Values.sidecar.socketPath }}
+- name: gemini-sidecar-socket
+  emptyDir:
+    medium: Memory
+    sizeLimit: 1Mi
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* An int-or-percent value from its string form: "25%" stays a string, "1" becomes 1. */}}
+{{- define "ogs.intOrPercent" -}}
+{{- if hasSuffix "%" . }}{{ . | quote }}{{ else }}{{ atoi . }}{{ end }}
+{{- end }}

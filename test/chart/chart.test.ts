@@ -1,0 +1,430 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { configSchema } from '@sidecar/config/config-schema';
+import {
+  CHART_DIR, KUBE_VERSIONS, helmBinary, inBatches, lint, notes, parseManifests, render, run, template, validateCoreKinds,
+  validateCustomResources,
+  type HelmMajor, type K8sObject, type RunResult, type Validation, type Verdict,
+} from './chart-tools';
+import {
+  backendProblems, containersOf, field, one, podAround, portNames, renderedConfig, snippetFromNotes, snippetParts,
+  type Container,
+} from './manifest-checks';
+import { openObjects, schemaKeyPaths, undocumentedValues, valuesDocumentation, valuesSchema, type SchemaNode } from './values-checks';
+
+const CI_FILES = readdirSync(join(CHART_DIR, 'ci')).filter((file) => file.endsWith('.yaml')).sort();
+const GOLDEN_DIR = join(CHART_DIR, 'tests/golden');
+const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+const HELMS: readonly HelmMajor[] = [3, 4];
+const SIDECAR_TARGETS = ['envoy-gateway', 'kong', 'traefik', 'ingress-nginx', 'generic'] as const;
+const STANDALONE_ONLY_KINDS = ['Deployment', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
+
+/** One ci/*.yaml file rendered and linted by both Helm versions. */
+interface CiRender {
+  file: string;
+  values: Record<string, unknown>;
+  lint: Record<HelmMajor, RunResult>;
+  text: Record<HelmMajor, string>;
+  objects: Record<HelmMajor, K8sObject[]>;
+  /** NOTES.txt from Helm 4's client-only dry run. */
+  notes: string;
+}
+
+const renders = new Map<string, CiRender>();
+/** The snippet of every sidecar.target, from the snippet ConfigMap (Helm 3), native and regular. */
+const snippets: Array<{ target: string; native: boolean; snippet: unknown }> = [];
+let verdicts: Verdict[] = [];
+
+function ci(file: string): CiRender {
+  const found = renders.get(file);
+  if (!found) throw new Error(`ci/${file} was not rendered`);
+  return found;
+}
+
+function isSidecar(file: string): boolean {
+  return ci(file).values.mode === 'sidecar';
+}
+
+beforeAll(async () => {
+  for (const file of CI_FILES) {
+    const values = (parse(readFileSync(join(CHART_DIR, 'ci', file), 'utf8')) ?? {}) as Record<string, unknown>;
+    const [lint3, lint4, text3, text4, notesText] = await inBatches<RunResult | string>(3, [
+      () => lint(3, [file]), () => lint(4, [file]), () => render(3, [file]), () => render(4, [file]), () => notes([file]),
+    ]);
+    renders.set(file, {
+      file, values,
+      lint: { 3: lint3 as RunResult, 4: lint4 as RunResult },
+      text: { 3: text3 as string, 4: text4 as string },
+      objects: { 3: parseManifests(text3 as string), 4: parseManifests(text4 as string) },
+      notes: notesText as string,
+    });
+  }
+  const sidecarFile = CI_FILES.find((file) => file.startsWith('sidecar-kong'))!;
+  const variants = SIDECAR_TARGETS.flatMap((target) => [true, false].map((native) => ({ target, native })));
+  const snippetRenders = await inBatches(3, variants.map(({ target, native }) => () => render(3, [sidecarFile], [
+    `sidecar.target=${target}`, `sidecar.native=${native}`, 'sidecar.socketPath=/var/run/sidecar/api.sock',
+  ])));
+  variants.forEach(({ target, native }, index) => {
+    const configMap = one(parseManifests(snippetRenders[index]!), 'ConfigMap', '-snippet');
+    snippets.push({ target, native, snippet: parse((configMap.data as Record<string, string>)['snippet.yaml']!) });
+  });
+
+  const objects: Validation[] = [];
+  for (const file of CI_FILES) {
+    for (const object of ci(file).objects[3]) objects.push({ source: `ci/${file}`, object });
+    if (isSidecar(file)) {
+      const sidecar = ci(file).values.sidecar as { target: string; native?: boolean };
+      const { container, volumes } = snippetParts(sidecar.target, sidecar.native ?? true, snippetFromNotes(ci(file).notes));
+      objects.push({ source: `NOTES of ci/${file}`, object: podAround(container, volumes) });
+    }
+  }
+  for (const { target, native, snippet } of snippets) {
+    const { container, volumes } = snippetParts(target, native, snippet);
+    objects.push({ source: `snippet ${target}${native ? ' (native)' : ''}`, object: podAround(container, volumes) });
+  }
+  const [core, custom] = await Promise.all([validateCoreKinds(objects), validateCustomResources(objects)]);
+  verdicts = [...core, ...custom];
+}, 240_000);
+
+describe.each(CI_FILES)('ci/%s', (file) => {
+  it('passes helm lint --strict with Helm 3 and Helm 4', () => {
+    for (const major of HELMS) {
+      const result = ci(file).lint[major];
+      expect({ helm: major, code: result.code, output: result.stdout + result.stderr }).toEqual(
+        expect.objectContaining({ helm: major, code: 0, output: expect.stringContaining('1 chart(s) linted, 0 chart(s) failed') }),
+      );
+    }
+  });
+
+  it('renders the same objects with Helm 3 and Helm 4', () => {
+    expect(ci(file).objects[4]).toEqual(ci(file).objects[3]);
+  });
+
+  it('matches its golden render (UPDATE_GOLDEN=1 rewrites it from Helm 3)', () => {
+    const golden = join(GOLDEN_DIR, file);
+    const rendered = withoutShippedFiles(ci(file).text[3]);
+    if (UPDATE_GOLDEN) {
+      mkdirSync(GOLDEN_DIR, { recursive: true });
+      writeFileSync(golden, rendered);
+    }
+    expect(rendered).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('renders only objects that validate offline (kubernetes-validate --strict, @kubernetes-models, Backend rules)', () => {
+    const mine = verdicts.filter((verdict) => verdict.source === `ci/${file}`);
+    expect(mine.filter((verdict) => verdict.status === 'failed')).toEqual([]);
+    const validatedBy = (object: K8sObject): string => {
+      if (object.kind === 'Backend') return backendProblems(object).join('; ') || 'Backend rules';
+      const passed = mine.filter((verdict) => verdict.kind === object.kind && verdict.name === object.metadata.name && verdict.status === 'passed');
+      if (passed.some((verdict) => verdict.version === undefined)) return '@kubernetes-models';
+      return passed.length === KUBE_VERSIONS.length ? 'kubernetes-validate' : 'nothing';
+    };
+    const unvalidated = ci(file).objects[3].map((object) => `${object.kind}/${object.metadata.name}: ${validatedBy(object)}`).filter((line) => /: (nothing|.*;.*|(?!Backend rules|@kubernetes-models|kubernetes-validate).*)$/.test(line));
+    expect(unvalidated).toEqual([]);
+  });
+
+  it('names every port in 15 characters or fewer', () => {
+    const names = [...portNames(ci(file).objects[3])];
+    if (isSidecar(file)) {
+      const sidecar = ci(file).values.sidecar as { target: string; native?: boolean };
+      const { container } = snippetParts(sidecar.target, sidecar.native ?? true, snippetFromNotes(ci(file).notes));
+      names.push(...(container.ports ?? []).map((port) => ({ where: 'NOTES snippet', name: port.name ?? '' })));
+    }
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter(({ name }) => name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))).toEqual([]);
+  });
+
+  it('renders a config the sidecar itself accepts, with ports and shutdown derived from the values', () => {
+    const config = renderedConfig(ci(file).objects[3]);
+    const parsed = configSchema.safeParse(config);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    const shutdown = { drainDelaySeconds: 5, timeoutSeconds: 30, ...(ci(file).values.shutdown as object | undefined) };
+    expect(field(config, 'server.drainDelayMs')).toBe(shutdown.drainDelaySeconds * 1000);
+    expect(field(config, 'server.shutdownTimeoutMs')).toBe(shutdown.timeoutSeconds * 1000);
+  });
+
+  it('gives pods a termination grace period longer than the drain delay plus the shutdown timeout', () => {
+    const config = renderedConfig(ci(file).objects[3]);
+    const needMs = Number(field(config, 'server.drainDelayMs')) + Number(field(config, 'server.shutdownTimeoutMs'));
+    const preStopMs = (container: Container | undefined): number => (container?.lifecycle?.preStop?.sleep?.seconds ?? 0) * 1000;
+    if (isSidecar(file)) {
+      const sidecar = ci(file).values.sidecar as { target: string; native?: boolean };
+      const { container } = snippetParts(sidecar.target, sidecar.native ?? true, snippetFromNotes(ci(file).notes));
+      const match = /terminationGracePeriodSeconds >= (\d+)/.exec(ci(file).notes);
+      expect(Number(match?.[1]) * 1000).toBeGreaterThan(needMs + preStopMs(container));
+      return;
+    }
+    const deployment = one(ci(file).objects[3], 'Deployment');
+    const gracePeriodSeconds = Number(field(deployment, 'spec.template.spec.terminationGracePeriodSeconds'));
+    expect(gracePeriodSeconds * 1000).toBeGreaterThan(needMs + preStopMs(containersOf(deployment)[0]));
+  });
+});
+
+describe('standalone mode', () => {
+  const standalone = (): CiRender[] => CI_FILES.filter((file) => !isSidecar(file)).map(ci);
+
+  it('is covered by ci files', () => {
+    expect(standalone().length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('renders a Deployment, Service, ServiceAccount, HPA and PDB, and no sidecar-mode objects', () => {
+    for (const { file, objects } of standalone()) {
+      const kinds = objects[3].map((object) => object.kind);
+      expect({ file, kinds: STANDALONE_ONLY_KINDS.filter((kind) => kinds.includes(kind)) }).toEqual({ file, kinds: STANDALONE_ONLY_KINDS });
+      expect({ file, kinds: kinds.filter((kind) => ['Backend', 'PodMonitor'].includes(kind)) }).toEqual({ file, kinds: [] });
+      expect(objects[3].filter((object) => object.metadata.name.endsWith('-snippet'))).toEqual([]);
+    }
+  });
+
+  it('serves http and metrics from hardened pods probed on the admin port', () => {
+    for (const { file, objects } of standalone()) {
+      const deployment = one(objects[3], 'Deployment');
+      const podSpec = field(deployment, 'spec.template.spec') as Record<string, unknown>;
+      const [container] = containersOf(deployment);
+      expect({ file, pod: podSpec.securityContext }).toEqual({ file, pod: expect.objectContaining({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } }) });
+      expect(container?.securityContext).toEqual(expect.objectContaining({
+        runAsNonRoot: true, runAsUser: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      }));
+      expect(container?.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: '/tmp' }), expect.objectContaining({ mountPath: '/etc/openai-gemini-sidecar' })]));
+      expect(container?.env).toEqual(expect.arrayContaining([{ name: 'CONFIG_FILE', value: '/etc/openai-gemini-sidecar/config.yaml' }]));
+      expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+      const config = renderedConfig(objects[3]);
+      expect(container?.ports).toEqual([
+        expect.objectContaining({ name: 'http', containerPort: field(config, 'server.port') }),
+        expect.objectContaining({ name: 'metrics', containerPort: field(config, 'server.adminPort') }),
+      ]);
+      expect((field(one(objects[3], 'Service'), 'spec.ports') as Array<{ name: string }>).map((port) => port.name)).toEqual(['http', 'metrics']);
+    }
+  });
+
+  it('puts checksum/config on the pod template, changing with the config only', async () => {
+    const file = 'standalone-existing-secret-values.yaml';
+    const checksum = async (sets: string[]): Promise<unknown> =>
+      field(one(parseManifests(await render(3, [file], sets)), 'Deployment'), 'spec.template.metadata.annotations.checksum/config');
+    const [base, changedConfig, changedReplicas, changedDrain] = await Promise.all([
+      checksum([]), checksum(['config.logging.level=debug']), checksum(['autoscaling.enabled=false', 'replicaCount=5']), checksum(['shutdown.drainDelaySeconds=9']),
+    ]);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(changedConfig).not.toBe(base);
+    expect(changedDrain).not.toBe(base);
+    expect(changedReplicas).toBe(base);
+  });
+
+  it('reads keys from existingSecret without creating a Secret, or from the Secret it creates', async () => {
+    const existing = ci('standalone-existing-secret-values.yaml').objects[3];
+    expect(existing.filter((object) => object.kind === 'Secret')).toEqual([]);
+    const env = containersOf(one(existing, 'Deployment'))[0]?.env ?? [];
+    expect(env.filter((variable) => variable.valueFrom?.secretKeyRef).map((variable) => [variable.name, variable.valueFrom?.secretKeyRef])).toEqual([
+      ['GEMINI_API_KEY', { name: 'gemini', key: 'GEMINI_API_KEY' }],
+      ['GEMINI_API_KEYS', { name: 'gemini', key: 'GEMINI_API_KEYS', optional: true }],
+      ['SIDECAR_API_KEYS', { name: 'gemini', key: 'SIDECAR_API_KEYS', optional: true }],
+    ]);
+    const created = parseManifests(await render(3, [], ['secret.geminiApiKey=key-one']));
+    const secret = one(created, 'Secret');
+    expect(Buffer.from(String(field(secret, 'data.GEMINI_API_KEY')), 'base64').toString()).toBe('key-one');
+    expect(containersOf(one(created, 'Deployment'))[0]?.env).toEqual(expect.arrayContaining([{ name: 'GEMINI_API_KEY', valueFrom: { secretKeyRef: { name: secret.metadata.name, key: 'GEMINI_API_KEY' } } }]));
+    expect(field(one(created, 'Deployment'), 'spec.template.metadata.annotations')).toEqual(expect.objectContaining({ 'checksum/secret': expect.stringMatching(/^[0-9a-f]{64}$/) }));
+    const callerKeys = parseManifests(await render(3, []));
+    expect(callerKeys.filter((object) => object.kind === 'Secret')).toEqual([]);
+  });
+
+  it('routes through Ingress and HTTPRoute with streaming-friendly timeouts', () => {
+    const objects = ci('standalone-full-values.yaml').objects[3];
+    const route = one(objects, 'HTTPRoute');
+    expect(field(route, 'spec.rules')).toEqual([expect.objectContaining({ timeouts: { request: '0s' }, backendRefs: [{ name: 'gemini-openai-gemini-sidecar', port: 8080 }] })]);
+    const ingress = one(objects, 'Ingress');
+    expect(field(ingress, 'metadata.annotations')).toEqual(expect.objectContaining({ 'nginx.ingress.kubernetes.io/proxy-read-timeout': '900' }));
+    expect(one(objects, 'ServiceMonitor').metadata.labels).toEqual(expect.objectContaining({ release: 'kube-prometheus-stack' }));
+    expect(field(one(objects, 'ServiceMonitor'), 'spec.endpoints')).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+  });
+
+  it('ships a helm test pod that curls /readyz on the Service', () => {
+    const pod = one(ci('standalone-existing-secret-values.yaml').objects[3], 'Pod');
+    expect(pod.metadata.annotations).toEqual(expect.objectContaining({ 'helm.sh/hook': 'test' }));
+    expect(containersOf(pod)[0]).toEqual(expect.objectContaining({
+      image: 'docker.io/curlimages/curl:8.11.1',
+      args: expect.arrayContaining(['http://gemini-openai-gemini-sidecar.ai.svc:9090/readyz']),
+    }));
+  });
+});
+
+describe('sidecar mode', () => {
+  const sidecarFiles = (): CiRender[] => CI_FILES.filter(isSidecar).map(ci);
+
+  it('is covered by ci files for Envoy Gateway and for a chart-created Secret', () => {
+    expect(sidecarFiles().map(({ file }) => file)).toEqual(expect.arrayContaining(['sidecar-envoy-gateway-values.yaml', 'sidecar-kong-secret-values.yaml']));
+  });
+
+  it('renders no workload but a PodMonitor for the ingress pods', () => {
+    for (const { file, objects, values } of sidecarFiles()) {
+      expect({ file, kinds: objects[3].map((object) => object.kind).filter((kind) => STANDALONE_ONLY_KINDS.includes(kind) || kind === 'Pod') }).toEqual({ file, kinds: [] });
+      const podMonitor = one(objects[3], 'PodMonitor');
+      expect(field(podMonitor, 'spec.selector.matchLabels')).toEqual((values.sidecar as { podSelector: unknown }).podSelector);
+      expect(field(podMonitor, 'spec.podMetricsEndpoints')).toEqual([expect.objectContaining({ port: 'gemini-metrics', path: '/metrics' })]);
+    }
+  });
+
+  it('routes Envoy Gateway to the Unix socket through a Backend and an HTTPRoute without a request timeout', () => {
+    const { objects, notes: notesText } = ci('sidecar-envoy-gateway-values.yaml');
+    const backend = one(objects[3], 'Backend');
+    expect(field(backend, 'spec.endpoints')).toEqual([{ unix: { path: '/var/run/sidecar/api.sock' } }]);
+    const route = one(objects[3], 'HTTPRoute');
+    expect(field(route, 'spec.rules')).toEqual([expect.objectContaining({
+      timeouts: { request: '0s' },
+      backendRefs: [{ group: 'gateway.envoyproxy.io', kind: 'Backend', name: backend.metadata.name }],
+    })]);
+    const snippet = snippetFromNotes(notesText);
+    const { container, volumes } = snippetParts('envoy-gateway', true, snippet);
+    expect(container.env).toEqual(expect.arrayContaining([{ name: 'SOCKET_PATH', value: '/var/run/sidecar/api.sock' }]));
+    expect(container.securityContext).toEqual(expect.objectContaining({ runAsGroup: 65532 }));
+    expect(volumes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'gemini-sidecar-socket', emptyDir: expect.any(Object) })]));
+    expect(field(snippet, 'spec.provider.kubernetes.envoyDeployment.container.volumeMounts')).toEqual([{ name: 'gemini-sidecar-socket', mountPath: '/var/run/sidecar' }]);
+    expect(notesText).toContain('enableBackend: true');
+  });
+
+  it('prints a paste-ready container block in NOTES, the same as the snippet ConfigMap', () => {
+    for (const { file, objects, notes: notesText, values } of sidecarFiles()) {
+      const sidecar = values.sidecar as { target: string; native?: boolean };
+      const snippet = snippetFromNotes(notesText);
+      const { container, volumes } = snippetParts(sidecar.target, sidecar.native ?? true, snippet);
+      expect({ file, name: container.name, ports: container.ports?.map((port) => port.name) }).toEqual({ file, name: 'gemini-sidecar', ports: ['gemini-http', 'gemini-metrics'] });
+      const volumeNames = volumes.map((volume) => volume.name);
+      expect({ file, unmounted: (container.volumeMounts ?? []).filter((mount) => !volumeNames.includes(mount.name)) }).toEqual({ file, unmounted: [] });
+      const configMap = one(objects[3], 'ConfigMap', '-snippet');
+      expect(parse((configMap.data as Record<string, string>)['snippet.yaml']!)).toEqual(snippet);
+      const verdict = verdicts.filter((entry) => entry.source === `NOTES of ci/${file}`);
+      expect(verdict.map((entry) => entry.status)).toEqual(['passed', 'passed', 'no-schema']);
+    }
+  });
+
+  it('prints a valid snippet for every ingress target, native and regular', () => {
+    expect(snippets).toHaveLength(SIDECAR_TARGETS.length * 2);
+    const snippetVerdicts = verdicts.filter((verdict) => verdict.source.startsWith('snippet '));
+    expect(snippetVerdicts.filter((verdict) => verdict.status === 'failed')).toEqual([]);
+    expect(snippetVerdicts.filter((verdict) => verdict.status === 'passed')).toHaveLength(SIDECAR_TARGETS.length * 2 * 2);
+    for (const { target, native, snippet } of snippets) {
+      const { container } = snippetParts(target, native, snippet);
+      expect({ target, native, restartPolicy: container.restartPolicy }).toEqual({ target, native, restartPolicy: native ? 'Always' : undefined });
+    }
+  });
+
+  it('keeps keys in the chart-created Secret', () => {
+    const { objects, notes: notesText } = ci('sidecar-kong-secret-values.yaml');
+    const secret = one(objects[3], 'Secret');
+    expect(Object.keys(secret.data as object).sort()).toEqual(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS']);
+    expect(Buffer.from(String(field(secret, 'data.GEMINI_API_KEYS')), 'base64').toString()).toBe('test-gemini-key-two,test-gemini-key-three');
+    const { container } = snippetParts('kong', false, snippetFromNotes(notesText));
+    expect(container.env?.filter((variable) => variable.valueFrom?.secretKeyRef?.name === secret.metadata.name).map((variable) => variable.name)).toEqual(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS']);
+  });
+
+  it('fails with a clear message when the ingress pods are not named', async () => {
+    const result = await template(3, [], ['mode=sidecar', 'networkPolicy.enabled=false']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('mode=sidecar needs sidecar.podSelector');
+  });
+});
+
+describe('monitoring objects', () => {
+  it('ships the dashboard JSON in a ConfigMap labelled grafana_dashboard: "1"', () => {
+    const dashboardJson = readFileSync(join(CHART_DIR, 'dashboards/gemini-sidecar.json'), 'utf8');
+    for (const file of CI_FILES) {
+      const configMap = one(ci(file).objects[3], 'ConfigMap', '-dashboards');
+      expect(configMap.metadata.labels).toEqual(expect.objectContaining({ grafana_dashboard: '1' }));
+      const embedded = (configMap.data as Record<string, string>)['gemini-sidecar.json']!;
+      expect(JSON.parse(embedded)).toEqual(JSON.parse(dashboardJson));
+    }
+  });
+
+  it('turns the rules file into a PrometheusRule unchanged', () => {
+    const rules = parse(readFileSync(join(CHART_DIR, 'rules/gemini-sidecar-rules.yaml'), 'utf8')) as { groups: unknown[] };
+    for (const file of CI_FILES) expect(field(one(ci(file).objects[3], 'PrometheusRule'), 'spec')).toEqual(rules);
+  });
+
+  it('renders ServiceMonitor, PodMonitor and PrometheusRule only when the CRDs exist or are trusted to', async () => {
+    const monitoringKinds = async (sets: string[], apiVersions: boolean): Promise<string[]> => {
+      const result = apiVersions ? await template(3, ['standalone-existing-secret-values.yaml'], sets) : await templateWithoutApis(sets);
+      expect(result.stderr).toBe('');
+      return parseManifests(result.stdout).map((object) => object.kind).filter((kind) => ['ServiceMonitor', 'PrometheusRule'].includes(kind)).sort();
+    };
+    expect(await monitoringKinds([], true)).toEqual(['PrometheusRule', 'ServiceMonitor']);
+    expect(await monitoringKinds([], false)).toEqual([]);
+    expect(await monitoringKinds(['metrics.trustCRDsExist=true'], false)).toEqual(['PrometheusRule', 'ServiceMonitor']);
+  });
+
+  it('gives scraped series a job label that the MetricsDown alert matches', () => {
+    for (const file of CI_FILES) {
+      const monitor = ci(file).objects[3].find((object) => object.kind === 'ServiceMonitor' || object.kind === 'PodMonitor')!;
+      const endpoints = (field(monitor, 'spec.endpoints') ?? field(monitor, 'spec.podMetricsEndpoints')) as Array<{ relabelings: Array<{ targetLabel: string; replacement: string }> }>;
+      expect(endpoints[0]?.relabelings[0]).toEqual(expect.objectContaining({ targetLabel: 'job', replacement: expect.stringContaining('gemini-sidecar') }));
+    }
+  });
+});
+
+/**
+ * The render with the dashboard JSON and the rules elided: they are the shipped files verbatim (compared in full by
+ * the monitoring tests), so a dashboard or alert change does not rewrite every golden file.
+ */
+function withoutShippedFiles(text: string): string {
+  return text
+    .split(/^(?=---\n# Source: )/m)
+    .map((document) => {
+      if (document.includes('# Source: openai-gemini-sidecar/templates/dashboards.yaml')) {
+        return document.replace(/^ {2}([\w.-]+\.json): \|-\n(?: {4}.*\n?)+/gm, (_match, name: string) => `  ${name}: |-\n    <dashboards/${name} elided>\n`);
+      }
+      if (document.includes('# Source: openai-gemini-sidecar/templates/prometheusrule.yaml')) {
+        return document.replace(/^spec:\n(?: {2}.*\n?)+/m, 'spec:\n  <rules/gemini-sidecar-rules.yaml elided>\n');
+      }
+      return document;
+    })
+    .join('');
+}
+
+/** helm template without --api-versions (a cluster without the Prometheus Operator). */
+function templateWithoutApis(sets: string[]): Promise<RunResult> {
+  return run(helmBinary(3), ['template', 'gemini', CHART_DIR, '--kube-version', KUBE_VERSIONS[0], '--set', 'existingSecret=gemini', ...sets.flatMap((set) => ['--set', set])]);
+}
+
+describe('values.schema.json', () => {
+  it.each([
+    ['a mode other than standalone or sidecar', ['mode=bogus']],
+    ['an unknown top-level key', ['replicas=3']],
+    ['an unknown nested key', ['autoscaling.targetCPU=50']],
+    ['a key in the sidecar config the sidecar does not know', ['config.gemini.timeoutMs=5']],
+    ['an API key in the ConfigMap', ['config.gemini.apiKey=AIza-not-here']],
+    ['a server setting the chart derives', ['config.server.port=9999']],
+  ])('makes both Helm versions reject %s', async (_name, sets) => {
+    const results = await Promise.all(HELMS.map((major) => template(major, ['standalone-existing-secret-values.yaml'], sets)));
+    for (const [index, result] of results.entries()) {
+      expect({ helm: HELMS[index], code: result.code === 0 ? 0 : 'non-zero', schemaError: /schema/i.test(result.stderr) }).toEqual({ helm: HELMS[index], code: 'non-zero', schemaError: true });
+    }
+  });
+
+  it('is draft-07 and closes every object it defines', () => {
+    const schema = valuesSchema() as SchemaNode & { $schema?: string };
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(openObjects(schema)).toEqual([]);
+  });
+
+  it('describes the sidecar config with the keys of the sidecar\'s own schema, less the derived ones and the keys', () => {
+    const chartConfig = (valuesSchema().properties?.config ?? {}) as SchemaNode;
+    const sidecarSchema = z.toJSONSchema(configSchema, { io: 'input' }) as SchemaNode;
+    const derivedOrSecret = ['server.port', 'server.adminPort', 'server.socketPath', 'server.drainDelayMs', 'server.shutdownTimeoutMs', 'gemini.apiKey', 'gemini.apiKeys', 'auth', 'auth.clientKeys'];
+    const sidecarKeys = schemaKeyPaths(sidecarSchema).filter((path) => !derivedOrSecret.includes(path) && !path.startsWith('models.aliases.'));
+    expect(schemaKeyPaths(chartConfig).filter((path) => !path.startsWith('models.aliases.')).sort()).toEqual(sidecarKeys.sort());
+  });
+});
+
+describe('values.yaml', () => {
+  it('documents every key with a comment', () => {
+    expect(undocumentedValues()).toEqual([]);
+  });
+
+  it('has a row in the chart README for every documented key', () => {
+    const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+    const valuesSection = readme.slice(readme.indexOf('\n## Values\n'));
+    const rows = [...valuesSection.matchAll(/^\| `([\w.]+)` \|/gm)].map((match) => match[1]);
+    expect(rows.sort()).toEqual(valuesDocumentation().documented.sort());
+  });
+});
