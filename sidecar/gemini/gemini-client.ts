@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   ClientClosedError,
@@ -44,7 +44,7 @@ export interface GeminiCallOptions {
 interface ActiveCall {
   signal: AbortSignal;
   clientSignal: AbortSignal | undefined;
-  deadline: AbortSignal;
+  deadline: { readonly aborted: boolean };
   started: number;
   usedKeys: Set<string>;
   /** Releases the total-timeout timer once the call is over. */
@@ -62,10 +62,13 @@ const DEFAULT_COOLDOWN_MS = 60_000;
 export class GeminiClient {
   readonly keyPool: KeyPool | undefined;
   private readonly dispatcher: Agent;
-  private readonly root: string;
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(private readonly options: GeminiClientOptions) {
-    this.root = `${options.baseUrl.replace(/\/+$/, '')}/${options.apiVersion}`;
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.basePath = `${base.pathname.replace(/\/+$/, '')}/${options.apiVersion}`;
     this.keyPool = options.keys && options.keys.length > 0 ? new KeyPool(options.keys) : undefined;
     this.dispatcher = new Agent({
       connect: { timeout: options.connectTimeoutMs },
@@ -129,21 +132,30 @@ export class GeminiClient {
   }
 
   private begin(call: GeminiCallOptions): ActiveCall & { callerKey: string | undefined } {
-    // A cleared timer, not AbortSignal.timeout(): that one cannot be cancelled and would pin each finished call's
-    // state in memory for the whole totalTimeoutMs (15 min by default).
-    const deadlineController = new AbortController();
-    const timer = setTimeout(() => deadlineController.abort(), this.options.totalTimeoutMs);
+    // One controller fed by the caller's signal and a cleared timer: AbortSignal.timeout() cannot be cancelled (it
+    // would pin each finished call for the whole totalTimeoutMs) and AbortSignal.any costs weak refs per call.
+    const controller = new AbortController();
+    const deadline = { aborted: false };
+    const timer = setTimeout(() => {
+      deadline.aborted = true;
+      controller.abort();
+    }, this.options.totalTimeoutMs);
     timer.unref();
-    const deadline = deadlineController.signal;
-    const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+    const clientSignal = call.signal;
+    const onClientAbort = () => controller.abort();
+    if (clientSignal?.aborted) controller.abort();
+    else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
     return {
-      signal,
-      clientSignal: call.signal,
+      signal: controller.signal,
+      clientSignal,
       deadline,
       started: Date.now(),
       usedKeys: new Set(),
       callerKey: call.apiKey,
-      end: () => clearTimeout(timer),
+      end: () => {
+        clearTimeout(timer);
+        clientSignal?.removeEventListener('abort', onClientAbort);
+      },
     };
   }
 
@@ -156,9 +168,10 @@ export class GeminiClient {
       let failure: Error;
       let decision: RetryDecision;
       try {
-        const response = await request(`${this.root}/${path}`, {
+        const response = await this.dispatcher.request({
+          origin: this.origin,
+          path: `${this.basePath}/${path}`,
           method,
-          dispatcher: this.dispatcher,
           headers: payload === undefined ? { 'x-goog-api-key': key } : { 'content-type': 'application/json', 'x-goog-api-key': key },
           body: payload,
           signal: active.signal,

@@ -47,7 +47,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       created: Math.floor(Date.now() / 1000),
       fallbackId: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     };
-    const signal = AbortSignal.any([abortOnClientClose(req, res), deps.lifecycle.forceStop.signal]);
+    const signal = abortOnClientClose(req, res, deps.lifecycle.forceStop.signal);
     if (deps.config.media.remoteUrls === 'fetch') await inlineRemoteMedia(translated.geminiRequest, deps.config.media, signal);
     const operation = new GenAIOperation(deps.metrics, deps.tracer, {
       operation: 'chat',
@@ -123,13 +123,19 @@ async function streamCompletion(
       operation.chunk();
       const parsed = safeParseGeminiResponse(raw);
       if (!parsed) throw badResponse();
-      for (const chunk of translator.push(parsed)) await sse.send(chunk);
+      for (const chunk of translator.push(parsed)) {
+        const full = sse.send(chunk);
+        if (full) await full;
+      }
     }
     const finish = translator.finish();
     if (!finish.complete) {
       throw new UpstreamUnreachableError('Gemini ended the stream before the answer was complete.', 'upstream_stream_truncated');
     }
-    for (const chunk of finish.chunks) await sse.send(chunk);
+    for (const chunk of finish.chunks) {
+      const full = sse.send(chunk);
+      if (full) await full;
+    }
     const usage = translator.usage();
     operation.succeed({
       responseId: translator.responseId,

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
+import { markHttpRoute } from '../observability/http-route';
 import { clientAuth } from './client-auth';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
@@ -15,14 +16,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(deps.lifecycle.middleware());
   app.use((req, _res, next) => next(req.originalUrl.length > deps.config.server.maxUrlBytes ? new UriTooLongError(deps.config.server.maxUrlBytes) : undefined));
-  app.use(clientAuth(deps.config.auth.clientKeys));
+  if (deps.config.auth.clientKeys.length > 0) app.use(clientAuth(deps.config.auth.clientKeys));
   app.use(passthroughProxy(deps));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
   const methodsByPath = new Map<string, string[]>();
   for (const route of buildRoutes(deps)) {
-    if (route.json) app[route.method](route.path, json, route.handler);
-    else app[route.method](route.path, route.handler);
+    const named = markHttpRoute(route.path);
+    if (route.json) app[route.method](route.path, named, json, route.handler);
+    else app[route.method](route.path, named, route.handler);
     methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
   }
   for (const [path, methods] of methodsByPath) {

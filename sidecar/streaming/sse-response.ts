@@ -24,12 +24,14 @@ export class SseResponse {
     return !this.res.destroyed && !this.res.writableEnded;
   }
 
-  /** Sends one event; waits while the socket buffer is full so memory per stream stays bounded. */
-  async send(value: unknown): Promise<void> {
-    if (!this.writable) return;
-    if (!this.res.write(`data: ${JSON.stringify(value)}\n\n`)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
-    }
+  /**
+   * Sends one event. Returns a promise only when the socket buffer is full (wait for it, so memory per stream stays
+   * bounded); otherwise undefined, sparing a promise per event on the hot path.
+   */
+  send(value: unknown): Promise<void> | undefined {
+    if (!this.writable) return undefined;
+    if (this.res.write(`data: ${JSON.stringify(value)}\n\n`)) return undefined;
+    return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
 
   /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
