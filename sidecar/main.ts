@@ -1,9 +1,11 @@
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { ConfigError, loadConfig } from './config/load-config';
+import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';
+import { ConfigError, configFilePath, loadConfig } from './config/load-config';
 import { createGeminiClient } from './gemini/create-gemini-client';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
+import type { AppDeps } from './server/app-deps';
 import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
 import { Lifecycle } from './server/lifecycle';
@@ -11,13 +13,13 @@ import { API_HEADERS_TIMEOUT_MS, API_KEEP_ALIVE_TIMEOUT_MS } from './server/serv
 
 interface ShutdownParts {
   signal: string;
-  config: ReturnType<typeof loadConfig>;
-  logger: ReturnType<typeof createLogger>;
+  /** Read at the signal, so reloaded drain settings apply. */
+  deps: AppDeps;
   readiness: Readiness;
-  lifecycle: Lifecycle;
   apiServers: Server[];
   adminHttp: Server;
   gemini: { close(): Promise<void> };
+  reloader: ConfigReloader;
 }
 
 /**
@@ -27,8 +29,10 @@ interface ShutdownParts {
  * error event, and the process exits 0.
  */
 async function shutDown(parts: ShutdownParts): Promise<void> {
-  const { config, logger, readiness, lifecycle, apiServers, adminHttp, gemini } = parts;
+  const { deps, readiness, apiServers, adminHttp, gemini } = parts;
+  const { config, logger, lifecycle } = deps;
   readiness.ready = false;
+  parts.reloader.stop();
   logger.info({ signal: parts.signal, drainDelayMs: config.server.drainDelayMs, inflight: lifecycle.active }, 'shutting down');
   await sleep(config.server.drainDelayMs);
   lifecycle.startDraining();
@@ -80,6 +84,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /** Process entry: config → deps → servers; SIGTERM/SIGINT stop accepting, let requests finish, exit 0. */
 async function main(): Promise<void> {
+  const configFile = configFilePath();
+  const configBaseline = configFileFingerprint(configFile);
   let config;
   try {
     config = loadConfig();
@@ -92,10 +98,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logging.level);
   const { metrics, tracer } = createTelemetry(config);
-  const gemini = createGeminiClient(config, metrics, logger);
+  // deps.config is the running config: routes read it per request, the Gemini client per call; reloads replace it.
+  const gemini = createGeminiClient(config, metrics, logger, () => deps.config);
   const readiness: Readiness = { ready: false };
   const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
-  const app = createApp({ config, gemini, logger, metrics, tracer, lifecycle });
+  const deps: AppDeps = { config, gemini, logger, metrics, tracer, lifecycle };
+  const app = createApp(deps);
   const apiHttp = createServer(app);
   const socketHttp = config.server.socketPath ? createServer(app) : undefined;
   const adminHttp = createServer(createAdminApp(readiness, logger, metrics));
@@ -111,11 +119,24 @@ async function main(): Promise<void> {
     { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: gemini.hasServerKeys ? `sidecar (${gemini.keyPool?.size ?? 0} keys)` : 'caller' },
     'openai-gemini-sidecar listening',
   );
+  const reloader = startConfigReloader({
+    file: configFile,
+    intervalMs: config.server.configReloadIntervalMs,
+    baseline: configBaseline,
+    load: () => loadConfig(),
+    running: () => deps.config,
+    apply: (next) => {
+      deps.config = next;
+      logger.level = next.logging.level;
+    },
+    logger,
+    onResult: (result) => metrics.configReloads.inc({ result }),
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void shutDown({ signal, config, logger, readiness, lifecycle, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini });
+    void shutDown({ signal, deps, readiness, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini, reloader });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -58,6 +58,8 @@ export const configSchema = z
         maxConcurrentRequests: z.number().int().positive().default(1024),
         drainDelayMs: z.number().int().min(0).default(5000),
         shutdownTimeoutMs: milliseconds.default(30_000),
+        /** How often the config file is checked for changes (a re-mounted ConfigMap); 0 turns reloading off. */
+        configReloadIntervalMs: z.number().int().min(0).default(2000),
       })
       .strict()
       .prefault({}),

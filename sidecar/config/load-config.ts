@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { deepFreeze } from '../util/deep-freeze';
 import { ENV_OVERRIDES, configSchema, type EnvOverride, type SidecarConfig } from './config-schema';
 
 /** Start-up configuration failure; its message is the one line printed before exiting. */
@@ -17,10 +18,15 @@ export const DEFAULT_CONFIG_FILE = 'config/default.yaml';
 type Env = Record<string, string | undefined>;
 type Tree = Record<string, unknown>;
 
+/** The absolute path of the YAML file loadConfig reads: CONFIG_FILE, else config/default.yaml, relative to cwd. */
+export function configFilePath(env: Env = process.env, cwd: string = process.cwd()): string {
+  return resolve(cwd, env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE);
+}
+
 /** Reads the YAML file, overlays the environment, validates once and freezes. The only reader of process.env. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {
   const explicitFile = env.CONFIG_FILE;
-  const file = resolve(cwd, explicitFile ?? DEFAULT_CONFIG_FILE);
+  const file = configFilePath(env, cwd);
   const tree = withoutNulls(existsSync(file) ? readYaml(file) : missingFile(file, explicitFile));
   const envKeyByPath = new Map<string, string>();
   for (const override of ENV_OVERRIDES) {
@@ -100,12 +106,4 @@ function withoutNulls(tree: Tree): Tree {
     else if (typeof value === 'object' && !Array.isArray(value)) withoutNulls(value as Tree);
   }
   return tree;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

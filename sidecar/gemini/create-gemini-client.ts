@@ -3,11 +3,29 @@ import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
 import { GeminiClient } from './gemini-client';
 
-/** The Gemini client for a config: the sidecar's keys pooled, attempts counted, key events logged by fingerprint. */
-export function createGeminiClient(config: SidecarConfig, metrics: SidecarMetrics, logger: Logger): GeminiClient {
+/**
+ * The Gemini client for a config: the sidecar's keys pooled, attempts counted, key events logged by fingerprint.
+ * Endpoint, keys and connection timeouts are fixed here; the retry policy, total timeout and event size limit come
+ * from `running()` on every call, so a reloaded config applies to the next call.
+ */
+export function createGeminiClient(
+  config: SidecarConfig,
+  metrics: SidecarMetrics,
+  logger: Logger,
+  running: () => SidecarConfig = () => config,
+): GeminiClient {
   const keys = [...(config.gemini.apiKey ? [config.gemini.apiKey] : []), ...config.gemini.apiKeys];
   const client = new GeminiClient({
     ...config.gemini,
+    get retry() {
+      return running().gemini.retry;
+    },
+    get totalTimeoutMs() {
+      return running().gemini.totalTimeoutMs;
+    },
+    get maxEventBytes() {
+      return running().gemini.maxEventBytes;
+    },
     keys,
     onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }),
     onKeyEvent: ({ fingerprint, state, ms }) => {

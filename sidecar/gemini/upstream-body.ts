@@ -8,7 +8,8 @@ export function* itemToChunks(item: SseItem, keys: ReadonlySet<string>): Generat
   const text = item.kind === 'data' ? item.data : item.text;
   const value = parseJson(text, 'Gemini sent a stream event that is not JSON.');
   for (const chunk of Array.isArray(value) ? value : [value]) {
-    const errorBody = parseGeminiErrorBody(chunk);
+    // Only an object with an `error` key can be one; a failed schema parse per ordinary chunk costs an error object.
+    const errorBody = typeof chunk === 'object' && chunk !== null && 'error' in chunk ? parseGeminiErrorBody(chunk) : undefined;
     if (errorBody) throw redactKeys(geminiErrorToSidecarError(errorBody.error.code ?? 500, errorBody), keys);
     yield chunk;
   }

@@ -18,6 +18,7 @@ export interface SidecarMetrics {
   clientDisconnects: Counter<'stream'>;
   ignoredParams: Counter<'param'>;
   dummySignatures: Counter;
+  configReloads: Counter<'result'>;
   /** The allow-listed label value for a model name. */
   modelLabel(model: string | undefined): string;
   /** Exposes the state of each pool key (by fingerprint; the pool size bounds the series). */
@@ -116,6 +117,12 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       help: "Gemini 3 tool-call history sent with Google's dummy thought signature because the client dropped the real one.",
       registers,
     }),
+    configReloads: new Counter({
+      name: 'gemini_sidecar_config_reloads_total',
+      help: 'Changes of the config file seen at run time: success (loaded, live keys applied) or failure (invalid, ignored).',
+      labelNames: ['result'],
+      registers,
+    }),
     modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
     observeKeyPool: (pool) => {
       new Gauge({
@@ -134,6 +141,7 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
     metrics.inflight.set({ stream }, 0);
     metrics.clientDisconnects.inc({ stream }, 0);
   }
+  for (const result of ['success', 'failure']) metrics.configReloads.inc({ result }, 0);
   const buildInfo = new Gauge({
     name: 'gemini_sidecar_build_info',
     help: 'Always 1; labels carry the sidecar and Node.js versions.',

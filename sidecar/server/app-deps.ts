@@ -21,6 +21,7 @@ export interface GeminiApi {
 
 /** Everything createApp needs, built once in main.ts and injected. */
 export interface AppDeps {
+  /** The running config; a config file reload replaces it (config-reloader.ts), so read it per request. */
   config: SidecarConfig;
   gemini: GeminiApi;
   logger: Logger;

@@ -1,16 +1,18 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { configSchema } from '@sidecar/config/config-schema';
+import { API_KEEP_ALIVE_TIMEOUT_MS } from '@sidecar/server/server-timeouts';
+import { REPOSITORY_ROOT } from '../helpers/sidecar-process';
 import {
   CHART_DIR, KUBE_VERSIONS, helmBinary, inBatches, lint, notes, parseManifests, render, run, template, validateCoreKinds,
   validateCustomResources,
   type HelmMajor, type K8sObject, type RunResult, type Validation, type Verdict,
 } from './chart-tools';
 import {
-  backendProblems, containersOf, field, one, podAround, portNames, renderedConfig, snippetFromNotes, snippetParts,
-  type Container,
+  CRD_RULES, backendTrafficPolicyProblems, containersOf, field, one, podAround, portNames, renderedConfig, snippetFromNotes,
+  snippetParts, type Container,
 } from './manifest-checks';
 import { openObjects, schemaKeyPaths, undocumentedValues, valuesDocumentation, valuesSchema, type SchemaNode } from './values-checks';
 
@@ -20,6 +22,9 @@ const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 const HELMS: readonly HelmMajor[] = [3, 4];
 const SIDECAR_TARGETS = ['envoy-gateway', 'kong', 'traefik', 'ingress-nginx', 'generic'] as const;
 const STANDALONE_ONLY_KINDS = ['Deployment', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
+const INGRESS_SNIPPETS = join(REPOSITORY_ROOT, 'config/ingress');
+/** The sidecar's own limit for a whole call (its default); proxy timeouts the chart suggests must outlast it. */
+const SIDECAR_TOTAL_MS = configSchema.parse({}).gemini.totalTimeoutMs;
 
 /** One ci/*.yaml file rendered and linted by both Helm versions. */
 interface CiRender {
@@ -112,16 +117,18 @@ describe.each(CI_FILES)('ci/%s', (file) => {
     expect(rendered).toBe(readFileSync(golden, 'utf8'));
   });
 
-  it('renders only objects that validate offline (kubernetes-validate --strict, @kubernetes-models, Backend rules)', () => {
+  it('renders only objects that validate offline (kubernetes-validate --strict, @kubernetes-models, CRD rules)', () => {
     const mine = verdicts.filter((verdict) => verdict.source === `ci/${file}`);
     expect(mine.filter((verdict) => verdict.status === 'failed')).toEqual([]);
-    const validatedBy = (object: K8sObject): string => {
-      if (object.kind === 'Backend') return backendProblems(object).join('; ') || 'Backend rules';
+    /** What is wrong with an object, or that nothing validated it; empty when it passed a validator. */
+    const problems = (object: K8sObject): string[] => {
+      const rules = CRD_RULES[object.kind];
+      if (rules) return rules(object);
       const passed = mine.filter((verdict) => verdict.kind === object.kind && verdict.name === object.metadata.name && verdict.status === 'passed');
-      if (passed.some((verdict) => verdict.version === undefined)) return '@kubernetes-models';
-      return passed.length === KUBE_VERSIONS.length ? 'kubernetes-validate' : 'nothing';
+      if (passed.some((verdict) => verdict.version === undefined)) return [];
+      return passed.length === KUBE_VERSIONS.length ? [] : ['no validator passed it'];
     };
-    const unvalidated = ci(file).objects[3].map((object) => `${object.kind}/${object.metadata.name}: ${validatedBy(object)}`).filter((line) => /: (nothing|.*;.*|(?!Backend rules|@kubernetes-models|kubernetes-validate).*)$/.test(line));
+    const unvalidated = ci(file).objects[3].flatMap((object) => problems(object).map((problem) => `${object.kind}/${object.metadata.name}: ${problem}`));
     expect(unvalidated).toEqual([]);
   });
 
@@ -235,9 +242,33 @@ describe('standalone mode', () => {
     const route = one(objects, 'HTTPRoute');
     expect(field(route, 'spec.rules')).toEqual([expect.objectContaining({ timeouts: { request: '0s' }, backendRefs: [{ name: 'gemini-openai-gemini-sidecar', port: 8080 }] })]);
     const ingress = one(objects, 'Ingress');
-    expect(field(ingress, 'metadata.annotations')).toEqual(expect.objectContaining({ 'nginx.ingress.kubernetes.io/proxy-read-timeout': '900' }));
+    const nginxSeconds = (name: string): number => Number((ingress.metadata.annotations ?? {})[`nginx.ingress.kubernetes.io/${name}`]);
+    expect(nginxSeconds('proxy-read-timeout') * 1000).toBeGreaterThan(SIDECAR_TOTAL_MS);
+    expect(nginxSeconds('proxy-send-timeout') * 1000).toBeGreaterThan(SIDECAR_TOTAL_MS);
+    const kongMs = (name: string): number => Number((one(objects, 'Service').metadata.annotations ?? {})[`konghq.com/${name}`]);
+    expect(kongMs('read-timeout')).toBeGreaterThan(SIDECAR_TOTAL_MS);
+    expect(kongMs('write-timeout')).toBeGreaterThan(SIDECAR_TOTAL_MS);
     expect(one(objects, 'ServiceMonitor').metadata.labels).toEqual(expect.objectContaining({ release: 'kube-prometheus-stack' }));
     expect(field(one(objects, 'ServiceMonitor'), 'spec.endpoints')).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+  });
+
+  it('suggests the proxy timeouts of config/ingress in values.yaml and the chart README, above the sidecar\'s limit', () => {
+    const kic = one(shippedObjects('kong/kic-annotations.yaml'), 'Service').metadata.annotations ?? {};
+    const nginx = one(shippedObjects('nginx/ingress-nginx.yaml'), 'Ingress').metadata.annotations ?? {};
+    const shipped: Record<string, { value: string | undefined; ms: number }> = {
+      'konghq.com/read-timeout': { value: kic['konghq.com/read-timeout'], ms: 1 },
+      'konghq.com/write-timeout': { value: kic['konghq.com/write-timeout'], ms: 1 },
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': { value: nginx['nginx.ingress.kubernetes.io/proxy-read-timeout'], ms: 1000 },
+      'nginx.ingress.kubernetes.io/proxy-send-timeout': { value: nginx['nginx.ingress.kubernetes.io/proxy-send-timeout'], ms: 1000 },
+    };
+    for (const document of ['values.yaml', 'README.md']) {
+      const text = readFileSync(join(CHART_DIR, document), 'utf8');
+      for (const [annotation, { value, ms }] of Object.entries(shipped)) {
+        expect(Number(value) * ms).toBeGreaterThan(SIDECAR_TOTAL_MS);
+        const examples = [...text.matchAll(new RegExp(`${annotation.replaceAll('.', '\\.')}: "(\\d+)"`, 'g'))].map((match) => match[1]);
+        expect({ document, annotation, examples }).toEqual({ document, annotation, examples: [value] });
+      }
+    }
   });
 
   it('ships a helm test pod that curls /readyz on the Service', () => {
@@ -284,6 +315,66 @@ describe('sidecar mode', () => {
     expect(notesText).toContain('enableBackend: true');
   });
 
+  it('renders the BackendTrafficPolicy of config/ingress/envoy-gateway/httproute.yaml for its own HTTPRoute', () => {
+    const { objects, notes: notesText } = ci('sidecar-envoy-gateway-values.yaml');
+    const route = one(objects[3], 'HTTPRoute');
+    const policy = one(objects[3], 'BackendTrafficPolicy');
+    const shipped = shippedObjects('envoy-gateway/httproute.yaml');
+    const shippedRoute = one(shipped, 'HTTPRoute');
+    const shippedPolicy = one(shipped, 'BackendTrafficPolicy');
+    const shippedSpec = shippedPolicy.spec as { targetRefs: Array<{ kind: string; name: string }> };
+    expect(shippedSpec.targetRefs).toEqual([expect.objectContaining({ kind: 'HTTPRoute', name: shippedRoute.metadata.name })]);
+    expect(backendTrafficPolicyProblems(shippedPolicy)).toEqual([]);
+    expect(policy.apiVersion).toBe(shippedPolicy.apiVersion);
+    expect(policy.metadata.namespace).toBe(route.metadata.namespace);
+    expect(policy.spec).toEqual({ ...shippedSpec, targetRefs: shippedSpec.targetRefs.map((ref) => ({ ...ref, name: route.metadata.name })) });
+    expect(notesText).toContain(`BackendTrafficPolicy ${policy.metadata.name}`);
+    expect(notesText.replaceAll('\n', ' ')).toContain(`before the sidecar's ${API_KEEP_ALIVE_TIMEOUT_MS / 1000} s keep-alive`);
+  });
+
+  it('checks BackendTrafficPolicy objects by rules that reject what its CRD rejects', () => {
+    const policy = one(ci('sidecar-envoy-gateway-values.yaml').objects[3], 'BackendTrafficPolicy');
+    interface PolicySpec {
+      targetRefs?: Array<{ kind: string }>;
+      timeout: { http: Record<string, string> };
+    }
+    const problemsAfter = (edit: (spec: PolicySpec) => void): string[] => {
+      const copy = structuredClone(policy);
+      edit(copy.spec as PolicySpec);
+      return backendTrafficPolicyProblems(copy);
+    };
+    expect(problemsAfter(() => undefined)).toEqual([]);
+    expect(problemsAfter((spec) => void (spec.timeout.http.connectionIdleTimout = '4s'))).toEqual([expect.stringContaining('connectionIdleTimout')]);
+    expect(problemsAfter((spec) => void (spec.timeout.http.connectionIdleTimeout = '4 seconds'))).toEqual([expect.stringContaining('not a duration')]);
+    expect(problemsAfter((spec) => void (spec.targetRefs![0]!.kind = 'Service'))).toEqual([expect.stringContaining('kind must be one of')]);
+    expect(problemsAfter((spec) => void delete spec.targetRefs)).toEqual([expect.stringContaining('targetRefs must be used')]);
+  });
+
+  it('prints the Kong and Traefik routes of config/ingress in NOTES, to the sidecar\'s port', async () => {
+    const kongNotes = ci('sidecar-kong-secret-values.yaml').notes;
+    const [traefikNotes, longCallNotes] = await Promise.all([
+      notes(['sidecar-kong-secret-values.yaml'], ['sidecar.target=traefik', 'sidecar.ports.http=19080']),
+      notes(['sidecar-kong-secret-values.yaml'], ['config.gemini.totalTimeoutMs=3600000']),
+    ]);
+    const kong = parse(readFileSync(join(INGRESS_SNIPPETS, 'kong/kong.yaml'), 'utf8')) as { services: Array<{ url: string; read_timeout: number; write_timeout: number }> };
+    expect(kong.services[0]!.url).toBe('http://127.0.0.1:18080');
+    expect(notesBlock(kongNotes, 'Route to it from Kong')).toEqual(kong);
+    expect(kong.services[0]!.read_timeout).toBeGreaterThan(SIDECAR_TOTAL_MS);
+    expect(kong.services[0]!.write_timeout).toBeGreaterThan(SIDECAR_TOTAL_MS);
+
+    const dynamic = parse(readFileSync(join(INGRESS_SNIPPETS, 'traefik/dynamic.yaml'), 'utf8')) as { http: { services: Record<string, { loadBalancer: { servers: Array<{ url: string }> } }> } };
+    expect(dynamic.http.services['openai-gemini-sidecar']!.loadBalancer.servers).toEqual([{ url: 'http://127.0.0.1:18080' }]);
+    dynamic.http.services['openai-gemini-sidecar']!.loadBalancer.servers = [{ url: 'http://127.0.0.1:19080' }];
+    expect(notesBlock(traefikNotes, 'Route to it from Traefik')).toEqual(dynamic);
+
+    for (const text of [kongNotes, traefikNotes].map((notesText) => notesText.replaceAll('\n', ' '))) {
+      expect(text).toContain(`${SIDECAR_TOTAL_MS / 60_000} min`);
+      expect(text).toContain(`before the sidecar's ${API_KEEP_ALIVE_TIMEOUT_MS / 1000} s keep-alive`);
+      expect(text).not.toContain('is not below 1 h');
+    }
+    expect(longCallNotes).toContain('config.gemini.totalTimeoutMs is not below 1 h: raise read_timeout and write_timeout above it.');
+  });
+
   it('prints a paste-ready container block in NOTES, the same as the snippet ConfigMap', () => {
     for (const { file, objects, notes: notesText, values } of sidecarFiles()) {
       const sidecar = values.sidecar as { target: string; native?: boolean };
@@ -323,6 +414,37 @@ describe('sidecar mode', () => {
     const result = await template(3, [], ['mode=sidecar', 'networkPolicy.enabled=false']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('mode=sidecar needs sidecar.podSelector');
+  });
+});
+
+describe('config ConfigMap', () => {
+  it('is mounted as a directory (so the kubelet updates the file) and its comment says no more than that', () => {
+    for (const file of CI_FILES) {
+      const { objects, notes: notesText, values, text } = ci(file);
+      const sidecar = values.sidecar as { target: string; native?: boolean } | undefined;
+      const container = isSidecar(file) ? snippetParts(sidecar!.target, sidecar!.native ?? true, snippetFromNotes(notesText)).container : containersOf(one(objects[3], 'Deployment'))[0];
+      const mount = container?.volumeMounts?.find((volumeMount) => volumeMount.mountPath === '/etc/openai-gemini-sidecar');
+      expect({ file, mount }).toEqual({ file, mount: expect.objectContaining({ readOnly: true }) });
+      expect({ file, subPath: mount?.subPath }).toEqual({ file, subPath: undefined });
+      const document = text[3].split(/^---\n/m).find((part) => part.includes('# Source: openai-gemini-sidecar/templates/configmap.yaml'))!;
+      const comment = document.split('\n').filter((line) => line.startsWith('# ') && !line.startsWith('# Source:')).map((line) => line.slice(2)).join(' ');
+      expect(comment).toContain('the kubelet updates the mounted file; see README');
+      expect(comment).not.toMatch(/reach\w* running pods/);
+    }
+  });
+});
+
+describe('charts/README.md', () => {
+  it('describes the chart that is there, not one still to be written', () => {
+    const chartsDir = join(REPOSITORY_ROOT, 'charts');
+    const readme = readFileSync(join(chartsDir, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/not written yet|will live here/i);
+    const charts = readdirSync(chartsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(charts).toEqual(['openai-gemini-sidecar']);
+    for (const chart of charts) {
+      expect(readme).toContain(`](${chart})`);
+      expect(readme).toContain(`](${chart}/README.md)`);
+    }
   });
 });
 
@@ -379,6 +501,22 @@ function withoutShippedFiles(text: string): string {
       return document;
     })
     .join('');
+}
+
+/** The objects of a file under config/ingress (the plain ingress snippets the chart's output must agree with). */
+function shippedObjects(file: string): K8sObject[] {
+  return parseAllDocuments(readFileSync(join(INGRESS_SNIPPETS, file), 'utf8')).map((document) => document.toJS() as K8sObject);
+}
+
+/** The YAML block NOTES indents by two spaces after the paragraph that starts with `heading`, parsed. */
+function notesBlock(notesText: string, heading: string): unknown {
+  const lines = notesText.split('\n');
+  let index = lines.findIndex((line) => line.startsWith(heading));
+  if (index < 0) throw new Error(`NOTES has no paragraph starting "${heading}":\n${notesText}`);
+  while (index < lines.length && !lines[index]!.startsWith('  ')) index += 1;
+  const block: string[] = [];
+  while (index < lines.length && lines[index]!.startsWith('  ')) block.push(lines[index++]!.slice(2));
+  return parse(block.join('\n'));
 }
 
 /** helm template without --api-versions (a cluster without the Prometheus Operator). */

@@ -10,7 +10,7 @@ export interface Container {
   restartPolicy?: string;
   ports?: Array<{ name?: string; containerPort: number }>;
   env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }>;
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string }>;
   securityContext?: Tree;
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
   lifecycle?: { preStop?: { sleep?: { seconds: number } } };
@@ -92,6 +92,74 @@ export function backendProblems(backend: K8sObject): string[] {
   }
   return problems;
 }
+
+/** Envoy Gateway's duration format (its CRDs' pattern for every timeout field). */
+const ENVOY_GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+/** What a BackendTrafficPolicy may target (its CRD's x-kubernetes-validations). */
+const POLICY_TARGET_KINDS = ['Gateway', 'HTTPRoute', 'GRPCRoute', 'UDPRoute', 'TCPRoute', 'TLSRoute'];
+
+/**
+ * Why an Envoy Gateway BackendTrafficPolicy is invalid (no package ships its schema): the rules of its CRD
+ * (gateway.envoyproxy.io_backendtrafficpolicies.yaml) for the fields the chart and the snippets use. Any other spec
+ * field is reported as not checked, so a new field needs its rules here first.
+ */
+export function backendTrafficPolicyProblems(policy: K8sObject): string[] {
+  const problems: string[] = [];
+  const unknown = (tree: Tree, allowed: readonly string[], where: string): void => {
+    for (const key of Object.keys(tree)) if (!allowed.includes(key)) problems.push(`${where}.${key} is not a BackendTrafficPolicy field checked here`);
+  };
+  const isTree = (value: unknown): value is Tree => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (policy.apiVersion !== 'gateway.envoyproxy.io/v1alpha1') problems.push(`apiVersion ${policy.apiVersion}`);
+  unknown(policy, ['apiVersion', 'kind', 'metadata', 'spec'], '');
+  const spec = isTree(policy.spec) ? policy.spec : {};
+  unknown(spec, ['targetRefs', 'timeout'], 'spec');
+  const targetRefs = spec.targetRefs;
+  if (!Array.isArray(targetRefs) || targetRefs.length < 1) problems.push('spec: either targetRef or targetRefs must be used');
+  for (const [index, ref] of (Array.isArray(targetRefs) ? targetRefs : []).entries()) {
+    const where = `spec.targetRefs[${index}]`;
+    if (!isTree(ref)) {
+      problems.push(`${where} must be an object`);
+      continue;
+    }
+    unknown(ref, ['group', 'kind', 'name', 'sectionName'], where);
+    if (ref.group !== 'gateway.networking.k8s.io') problems.push(`${where}.group must be gateway.networking.k8s.io`);
+    if (!POLICY_TARGET_KINDS.includes(String(ref.kind))) problems.push(`${where}.kind must be one of ${POLICY_TARGET_KINDS.join('/')}`);
+    if (typeof ref.name !== 'string' || ref.name.length < 1 || ref.name.length > 253) problems.push(`${where}.name must be 1 to 253 characters`);
+    if (ref.sectionName !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(String(ref.sectionName))) {
+      problems.push(`${where}.sectionName is not a DNS subdomain`);
+    }
+  }
+  if (spec.timeout !== undefined) {
+    const timeout = isTree(spec.timeout) ? spec.timeout : {};
+    unknown(timeout, ['http', 'tcp'], 'spec.timeout');
+    const durations: Record<string, readonly string[]> = {
+      http: ['connectionIdleTimeout', 'maxConnectionDuration', 'maxStreamDuration', 'requestTimeout'],
+      tcp: ['connectTimeout'],
+    };
+    for (const [section, fields] of Object.entries(durations)) {
+      const block = timeout[section];
+      if (block === undefined) continue;
+      if (!isTree(block)) {
+        problems.push(`spec.timeout.${section} must be an object`);
+        continue;
+      }
+      unknown(block, fields, `spec.timeout.${section}`);
+      for (const name of fields) {
+        const value = block[name];
+        if (value !== undefined && (typeof value !== 'string' || !ENVOY_GATEWAY_DURATION.test(value))) {
+          problems.push(`spec.timeout.${section}.${name} ${JSON.stringify(value)} is not a duration like 4s`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** The custom resources no package has a schema for, each checked by the rules taken from its CRD. */
+export const CRD_RULES: Record<string, (object: K8sObject) => string[]> = {
+  Backend: backendProblems,
+  BackendTrafficPolicy: backendTrafficPolicyProblems,
+};
 
 /** Every container of a workload or Pod object (init containers included). */
 export function containersOf(object: K8sObject): Container[] {

@@ -233,6 +233,22 @@ describe('config/ingress files', () => {
     );
   });
 
+  it("states the sidecar's keep-alive timeout as it is (API_KEEP_ALIVE_TIMEOUT_MS) wherever a comment gives it", () => {
+    const stated = files.flatMap((file) => {
+      const comments = readText(file)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith('#'))
+        .map((line) => line.replace(/^#+ ?/, ''))
+        .join(' ');
+      return [...comments.matchAll(/sidecar's (\d+) s\b|sidecar(?:'s)?[^.;]*?keep-alive[^.;]*?after (\d+) s\b/g)].map((match) => ({ file, seconds: Number(match[1] ?? match[2]) }));
+    });
+    expect([...new Set(stated.map(({ file }) => file))]).toEqual(
+      expect.arrayContaining(['envoy-gateway/httproute.yaml', 'envoy/envoy.yaml', 'kong/kong.yaml', 'nginx/nginx.conf', 'traefik/dynamic.yaml']),
+    );
+    expect(stated.filter(({ seconds }) => seconds * 1_000 !== API_KEEP_ALIVE_TIMEOUT_MS)).toEqual([]);
+  });
+
   it.each(files)('%s starts with a comment saying what it is for, and YAML files parse cleanly', (file) => {
     const text = readText(file);
     const header = text.split('\n').slice(0, 2);
@@ -445,6 +461,15 @@ describe('Envoy (static bootstrap)', () => {
       expect(bootstrap.static_resources.clusters.map((cluster) => cluster.name)).toContain(route.cluster);
     }
     expect(manager.typed_config.http_filters.at(-1)!.name).toBe('envoy.filters.http.router');
+  });
+
+  it("is written for the image's default API port and names the chart's sidecar-mode port, as the README's Deploy table does", () => {
+    const header = readText('envoy/envoy.yaml').split('\n').filter((line) => line.startsWith('#')).join('\n');
+    expect(header).toContain(`127.0.0.1:${config.server.port}, the image's`);
+    expect(header).toContain(`port_value: ${chart.sidecar.ports.http}`);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| Plain Envoy, any pod |'));
+    expect(row).toContain(`\`port_value\` ${chart.sidecar.ports.http} instead of ${config.server.port}`);
   });
 
   it('its cluster points at the sidecar port and closes idle connections before the sidecar does', () => {

@@ -15,6 +15,7 @@ const DEFAULTS = {
     maxConcurrentRequests: 1024,
     drainDelayMs: 5000,
     shutdownTimeoutMs: 30_000,
+    configReloadIntervalMs: 2000,
   },
   gemini: {
     baseUrl: 'https://generativelanguage.googleapis.com',
