@@ -1,6 +1,8 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
+import { upstreamAttemptTracer } from '../observability/upstream-span';
+import { trace } from '@opentelemetry/api';
 import { GeminiClient } from './gemini-client';
 
 /**
@@ -28,6 +30,7 @@ export function createGeminiClient(
     },
     keys,
     onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }),
+    traceAttempt: upstreamAttemptTracer(trace.getTracer('openai-gemini-sidecar')),
     onKeyEvent: ({ fingerprint, state, ms }) => {
       if (state === 'invalid') logger.error({ keyFingerprint: fingerprint }, 'Gemini rejected a pool key as invalid; it is out of rotation');
       else logger.warn({ keyFingerprint: fingerprint, cooldownMs: ms }, 'pool key rate-limited; cooling down');

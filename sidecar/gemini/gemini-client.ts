@@ -10,6 +10,7 @@ import {
 } from '../errors/sidecar-error';
 import { SseDecoder, SseEventTooLargeError } from '../streaming/sse-decoder';
 import { attemptOutcome } from '../observability/error-type';
+import type { AttemptTrace } from '../observability/upstream-span';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
 import { itemToChunks, parseJson, readBounded, redactKeys } from './upstream-body';
 import { KeyPool, keyFingerprint } from './key-pool';
@@ -30,6 +31,8 @@ export interface GeminiClientOptions {
   keys?: readonly string[];
   /** Called once per HTTP attempt with its outcome label (ok, 4xx, 429, 5xx, timeout, network, cancelled). */
   onAttempt?: (outcome: string) => void;
+  /** Starts the trace of one HTTP attempt (a CLIENT span whose context travels in the returned headers). */
+  traceAttempt?: (method: string, url: URL) => AttemptTrace;
   /** Called when a pool key is set aside (by fingerprint, never the key). */
   onKeyEvent?: (event: { fingerprint: string; state: 'cooling' | 'invalid'; ms?: number }) => void;
 }
@@ -47,6 +50,8 @@ interface ActiveCall {
   deadline: { readonly aborted: boolean };
   started: number;
   usedKeys: Set<string>;
+  /** Ends the trace of the successful attempt whose body is being read, once it has been. */
+  attemptDone?: () => void;
   /** Releases the total-timeout timer once the call is over. */
   end(): void;
 }
@@ -145,7 +150,7 @@ export class GeminiClient {
     const onClientAbort = () => controller.abort();
     if (clientSignal?.aborted) controller.abort();
     else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
-    return {
+    const active: ActiveCall & { callerKey: string | undefined } = {
       signal: controller.signal,
       clientSignal,
       deadline,
@@ -155,8 +160,11 @@ export class GeminiClient {
       end: () => {
         clearTimeout(timer);
         clientSignal?.removeEventListener('abort', onClientAbort);
+        active.attemptDone?.();
+        active.attemptDone = undefined;
       },
     };
+    return active;
   }
 
   private async send(method: 'GET' | 'POST', path: string, active: ActiveCall & { callerKey: string | undefined }, body?: unknown) {
@@ -167,21 +175,32 @@ export class GeminiClient {
       active.usedKeys.add(key);
       let failure: Error;
       let decision: RetryDecision;
+      const fullPath = `${this.basePath}/${path}`;
+      const traced = this.options.traceAttempt?.(method, new URL(fullPath, this.origin));
       try {
         const response = await this.dispatcher.request({
           origin: this.origin,
-          path: `${this.basePath}/${path}`,
+          path: fullPath,
           method,
-          headers: payload === undefined ? { 'x-goog-api-key': key } : { 'content-type': 'application/json', 'x-goog-api-key': key },
+          headers: {
+            ...traced?.headers,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+            'x-goog-api-key': key,
+          },
           body: payload,
           signal: active.signal,
         });
         this.options.onAttempt?.(attemptOutcome(response.statusCode));
-        if (response.statusCode === 200) return response;
+        if (response.statusCode === 200) {
+          if (traced) active.attemptDone = () => traced.end({ status: 200 });
+          return response;
+        }
         failure = await this.errorFromResponse(response, active);
+        traced?.end({ status: response.statusCode });
         decision = this.afterErrorStatus(failure, response.statusCode, key, scope, attempt, active);
       } catch (error) {
         failure = this.transportError(error, active);
+        traced?.end({ error: failure });
         this.options.onAttempt?.(attemptOutcome(undefined, failure));
         if (failure instanceof ClientClosedError || active.deadline.aborted || !isRetryableTransport(failure)) throw failure;
         decision = decideRetry({ attempt, elapsedMs: Date.now() - active.started }, this.options.retry);

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
-import { markHttpRoute } from '../observability/http-route';
+import { httpServerSpan } from '../observability/http-server-span';
 import { clientAuth } from './client-auth';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
@@ -13,6 +13,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(httpServerSpan(deps.tracer));
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(deps.lifecycle.middleware());
   app.use((req, _res, next) => next(req.originalUrl.length > deps.config.server.maxUrlBytes ? new UriTooLongError(deps.config.server.maxUrlBytes) : undefined));
@@ -22,9 +23,8 @@ export function createApp(deps: AppDeps): Express {
   const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
   const methodsByPath = new Map<string, string[]>();
   for (const route of buildRoutes(deps)) {
-    const named = markHttpRoute(route.path);
-    if (route.json) app[route.method](route.path, named, json, route.handler);
-    else app[route.method](route.path, named, route.handler);
+    if (route.json) app[route.method](route.path, json, route.handler);
+    else app[route.method](route.path, route.handler);
     methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
   }
   for (const [path, methods] of methodsByPath) {

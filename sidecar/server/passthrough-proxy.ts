@@ -1,6 +1,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request, RequestHandler } from 'express';
+import { context, propagation } from '@opentelemetry/api';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
 import type { AppDeps } from './app-deps';
@@ -58,6 +59,10 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
       proxyReq: (proxyReq, req) => {
         proxyReq.removeHeader('authorization');
         proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
+        // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        for (const [name, value] of Object.entries(carrier)) proxyReq.setHeader(name, value);
       },
       proxyRes: (proxyRes, req, res) => {
         deps.metrics.upstreamAttempts.inc({ outcome: attemptOutcome(proxyRes.statusCode) });

@@ -1,21 +1,18 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import request from 'supertest';
 import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
 
-// Jest's module registry defeats require-in-the-middle, so the http/express server spans are proven in the
-// child-process test (e2e/trace-propagation); undici instruments through diagnostics_channel and works here.
+// The sidecar's own spans (HTTP server, GenAI operation, upstream attempt) record into this provider; the built
+// process with the real SDK and OTLP export is proven in e2e/trace-propagation.
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 const contextManager = new AsyncLocalStorageContextManager().enable();
 context.setGlobalContextManager(contextManager);
 trace.setGlobalTracerProvider(provider);
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-const undici = registerInstrumentations({ instrumentations: [new UndiciInstrumentation()], tracerProvider: provider });
 
 const KEY = 'AIzaSy-span-secret-0000';
 const CHAT = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'trace me' }], temperature: 0.3, max_tokens: 50 };
@@ -33,7 +30,6 @@ describe('GenAI spans', () => {
   });
   afterAll(async () => {
     await harness.close();
-    undici();
     await provider.shutdown();
     contextManager.disable();
     trace.disable();
@@ -70,6 +66,43 @@ describe('GenAI spans', () => {
     expect(http?.spanContext().traceId).toBe(span.spanContext().traceId);
     // The emulator saw the same trace in the traceparent header.
     expect(String(harness.emulator.lastRequest()!.headers.traceparent)).toContain(span.spanContext().traceId);
+  });
+
+  it('wraps the request in an HTTP SERVER span that continues the caller traceparent and is named by its route', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const parentId = 'b7ad6b7169203331';
+    await request(harness.app)
+      .post('/v1beta/openai/chat/completions')
+      .set('Authorization', `Bearer ${KEY}`)
+      .set('traceparent', `00-${traceId}-${parentId}-01`)
+      .send(CHAT)
+      .expect(200);
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const server = spans.find((span) => span.kind === SpanKind.SERVER);
+    expect(server?.name).toBe('POST /v1beta/openai/chat/completions');
+    expect(server?.spanContext().traceId).toBe(traceId);
+    expect(server?.parentSpanContext?.spanId).toBe(parentId);
+    expect(server?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/v1beta/openai/chat/completions',
+      'http.response.status_code': 200,
+      'url.path': '/v1beta/openai/chat/completions',
+    });
+    // The handler ran inside the request's context after the body was read: the GenAI span is the server span's child.
+    expect(genAISpan(spans).parentSpanContext?.spanId).toBe(server!.spanContext().spanId);
+  });
+
+  it('ends the server span of a rejected body with its status, and marks a 5xx answer as an error', async () => {
+    await request(harness.app).post('/v1/chat/completions').set('content-type', 'application/json').send('{"model":').expect(400);
+    harness.emulator.enqueue({ kind: 'json', status: 503, body: { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } } });
+    await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(503);
+    await provider.forceFlush();
+    const servers = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(servers.map((span) => [span.name, span.attributes['http.response.status_code'], span.attributes['error.type'], span.status.code])).toEqual([
+      ['POST /v1/chat/completions', 400, undefined, SpanStatusCode.UNSET],
+      ['POST /v1/chat/completions', 503, '503', SpanStatusCode.ERROR],
+    ]);
   });
 
   it('marks a failed call with error.type and an ERROR status', async () => {
