@@ -434,6 +434,95 @@ describe('config ConfigMap', () => {
   });
 });
 
+describe('trace export (tracing.otlpEndpoint)', () => {
+  const STANDALONE = 'standalone-existing-secret-values.yaml';
+  const SIDECAR = 'sidecar-kong-secret-values.yaml';
+  const ENDPOINT = 'http://otel-collector.observability:4318';
+  const NONE = ['OTEL_TRACES_EXPORTER', 'none'];
+
+  /** The OTEL_* variables of a container as [name, value] pairs, in order. */
+  const otel = (container: Container | undefined): Array<[string, string | undefined]> =>
+    (container?.env ?? []).filter((variable) => variable.name.startsWith('OTEL_')).map((variable) => [variable.name, variable.value]);
+  /** Names a container lists more than once (server-side apply rejects them; the kubelet keeps the last). */
+  const duplicates = (container: Container | undefined): string[] => {
+    const names = (container?.env ?? []).map((variable) => variable.name);
+    return names.filter((name, index) => names.indexOf(name) !== index);
+  };
+  /** The sidecar container: the Deployment's (standalone) or the snippet ConfigMap's and the NOTES block's (sidecar). */
+  const containersOfRender = (values: Record<string, unknown>, objects: K8sObject[], notesText?: string): Array<{ where: string; container: Container | undefined }> => {
+    if (values.mode !== 'sidecar') return [{ where: 'Deployment', container: containersOf(one(objects, 'Deployment'))[0] }];
+    const sidecar = values.sidecar as { target: string; native?: boolean };
+    const fromConfigMap = parse((one(objects, 'ConfigMap', '-snippet').data as Record<string, string>)['snippet.yaml']!);
+    const found = [{ where: 'snippet ConfigMap', container: snippetParts(sidecar.target, sidecar.native ?? true, fromConfigMap).container }];
+    if (notesText !== undefined) found.push({ where: 'NOTES snippet', container: snippetParts(sidecar.target, sidecar.native ?? true, snippetFromNotes(notesText)).container });
+    return found;
+  };
+  /** The OTEL_* variables of both modes' containers for the same --set values (sidecar: the kong ci file's snippet). */
+  const bothModes = async (sets: string[]): Promise<Array<{ where: string; otel: Array<[string, string | undefined]>; duplicates: string[] }>> => {
+    const [standalone, sidecar] = await Promise.all([render(3, [STANDALONE], sets), render(3, [SIDECAR], sets)]);
+    return [
+      ...containersOfRender({}, parseManifests(standalone)),
+      ...containersOfRender(ci(SIDECAR).values, parseManifests(sidecar)),
+    ].map(({ where, container }) => ({ where, otel: otel(container), duplicates: duplicates(container) }));
+  };
+
+  it('sets OTEL_TRACES_EXPORTER=none and no endpoint by default, or only the endpoint when set, in every ci file and both modes', () => {
+    for (const file of CI_FILES) {
+      const { values, objects, notes: notesText } = ci(file);
+      const endpoint = (values.tracing as { otlpEndpoint?: string } | undefined)?.otlpEndpoint;
+      const userOtel = ((values.extraEnvVars ?? []) as Array<{ name: string; value?: string }>).filter((variable) => variable.name.startsWith('OTEL_')).map((variable) => [variable.name, variable.value]);
+      const expected = [...(endpoint ? [['OTEL_EXPORTER_OTLP_ENDPOINT', endpoint]] : [NONE]), ...userOtel];
+      const found = containersOfRender(values, objects[3], notesText);
+      expect(found.length).toBe(isSidecar(file) ? 2 : 1);
+      for (const { where, container } of found) {
+        expect({ file, where, otel: otel(container), duplicates: duplicates(container) }).toEqual({ file, where, otel: expected, duplicates: [] });
+      }
+    }
+    expect(ci('standalone-full-values.yaml').values.tracing).toEqual({ otlpEndpoint: ENDPOINT });
+    for (const { target, native, snippet } of snippets) {
+      expect({ target, native, otel: otel(snippetParts(target, native, snippet).container) }).toEqual({ target, native, otel: [NONE] });
+    }
+  });
+
+  it('exports to tracing.otlpEndpoint in both modes, without OTEL_TRACES_EXPORTER', async () => {
+    for (const found of await bothModes([`tracing.otlpEndpoint=${ENDPOINT}`])) {
+      expect(found).toEqual({ where: found.where, otel: [['OTEL_EXPORTER_OTLP_ENDPOINT', ENDPOINT]], duplicates: [] });
+    }
+    const sidecarNotes = await notes([SIDECAR], [`tracing.otlpEndpoint=${ENDPOINT}`]);
+    const { container } = snippetParts('kong', false, snippetFromNotes(sidecarNotes));
+    expect(otel(container)).toEqual([['OTEL_EXPORTER_OTLP_ENDPOINT', ENDPOINT]]);
+  }, 60_000);
+
+  it.each([
+    ['an exporter, with no endpoint', [], 'OTEL_TRACES_EXPORTER', 'console', [['OTEL_TRACES_EXPORTER', 'console']]],
+    ['an endpoint, with no tracing.otlpEndpoint', [], 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318', [['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318']]],
+    ['a traces endpoint, with no tracing.otlpEndpoint', [], 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://mine:4318/v1/traces', [['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://mine:4318/v1/traces']]],
+    ['an endpoint, over tracing.otlpEndpoint', [`tracing.otlpEndpoint=${ENDPOINT}`], 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318', [['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318']]],
+    ['an exporter, next to tracing.otlpEndpoint', [`tracing.otlpEndpoint=${ENDPOINT}`], 'OTEL_TRACES_EXPORTER', 'console', [['OTEL_EXPORTER_OTLP_ENDPOINT', ENDPOINT], ['OTEL_TRACES_EXPORTER', 'console']]],
+    ['an unrelated OTEL_ variable, with no endpoint', [], 'OTEL_TRACES_SAMPLER', 'always_off', [NONE, ['OTEL_TRACES_SAMPLER', 'always_off']]],
+  ])('lets extraEnvVars set %s, listing no name twice (both modes)', async (_name, sets, name, value, expected) => {
+    for (const found of await bothModes([...sets, `extraEnvVars[0].name=${name}`, `extraEnvVars[0].value=${value}`])) {
+      expect(found).toEqual({ where: found.where, otel: expected, duplicates: [] });
+    }
+  }, 60_000);
+
+  it('says in NOTES whether spans are exported, and when the NetworkPolicy would block the collector', async () => {
+    const flat = (text: string): string => text.replaceAll('\n', ' ');
+    const [defaultNotes, endpointNotes, sidecarNotes] = await Promise.all([
+      notes([STANDALONE]), notes([STANDALONE], [`tracing.otlpEndpoint=${ENDPOINT}`]), Promise.resolve(ci(SIDECAR).notes),
+    ]);
+    for (const text of [defaultNotes, sidecarNotes].map(flat)) {
+      expect(text).toContain('Spans are not exported (OTEL_TRACES_EXPORTER=none');
+      expect(text).toContain('set tracing.otlpEndpoint');
+    }
+    expect(flat(endpointNotes)).toContain(`Spans are exported to ${ENDPOINT} (OTLP).`);
+    expect(flat(endpointNotes)).toContain('allow it in networkPolicy.extraEgress');
+    const full = flat(ci('standalone-full-values.yaml').notes);
+    expect(full).toContain(`Spans are exported to ${ENDPOINT} (OTLP).`);
+    expect(full).not.toContain('networkPolicy.extraEgress');
+  }, 60_000);
+});
+
 describe('charts/README.md', () => {
   it('describes the chart that is there, not one still to be written', () => {
     const chartsDir = join(REPOSITORY_ROOT, 'charts');
@@ -532,6 +621,8 @@ describe('values.schema.json', () => {
     ['a key in the sidecar config the sidecar does not know', ['config.gemini.timeoutMs=5']],
     ['an API key in the ConfigMap', ['config.gemini.apiKey=AIza-not-here']],
     ['a server setting the chart derives', ['config.server.port=9999']],
+    ['an OTLP endpoint without http:// or https://', ['tracing.otlpEndpoint=otel-collector:4318']],
+    ['an unknown tracing key', ['tracing.sampler=always_on']],
   ])('makes both Helm versions reject %s', async (_name, sets) => {
     const results = await Promise.all(HELMS.map((major) => template(major, ['standalone-existing-secret-values.yaml'], sets)));
     for (const [index, result] of results.entries()) {

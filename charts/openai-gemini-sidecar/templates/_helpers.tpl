@@ -144,6 +144,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (include "ogs.fullname" .) .Values.metrics.job }}
 {{- end }}
 
+{{/* The chart's OTel variable (before extraEnvVars in the container's env): trace export to tracing.otlpEndpoint, or
+nowhere, since the SDK's default http://localhost:4318 does not exist in a pod. A variable extraEnvVars names is left
+out, so no name is listed twice (server-side apply rejects that); so is OTEL_TRACES_EXPORTER=none when extraEnvVars
+already points the exporter somewhere. Empty when extraEnvVars takes over. */}}
+{{- define "ogs.otelEnv" -}}
+{{- $userEnv := list }}
+{{- range .Values.extraEnvVars }}{{ $userEnv = append $userEnv .name }}{{ end }}
+{{- $otlpEndpoint := (.Values.tracing | default dict).otlpEndpoint }}
+{{- if $otlpEndpoint }}
+{{- if not (has "OTEL_EXPORTER_OTLP_ENDPOINT" $userEnv) }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $otlpEndpoint | quote }}
+{{- end }}
+{{- else if not (or (has "OTEL_TRACES_EXPORTER" $userEnv) (has "OTEL_EXPORTER_OTLP_ENDPOINT" $userEnv) (has "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" $userEnv)) }}
+- name: OTEL_TRACES_EXPORTER
+  value: none
+{{- end }}
+{{- end }}
+
 {{/* Environment of the container. */}}
 {{- define "ogs.env" -}}
 - name: CONFIG_FILE
@@ -196,6 +215,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       key: SIDECAR_API_KEYS
 {{- end }}
 {{- end }}
+{{- include "ogs.otelEnv" . }}
 {{- with .Values.extraEnvVars }}
 {{ toYaml . }}
 {{- end }}
