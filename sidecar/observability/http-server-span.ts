@@ -26,7 +26,8 @@ export function httpServerSpan(tracer: Tracer): RequestHandler {
       parent,
     );
     res.once('close', () => {
-      const route = (res.locals.routeLabel as string | undefined) ?? (req.route as { path?: string } | undefined)?.path;
+      // Only a path template is an http.route; the passthrough's metric label `native` is not one.
+      const route = (req.route as { path?: string } | undefined)?.path;
       if (route) {
         span.setAttribute('http.route', route);
         span.updateName(`${req.method} ${route}`);

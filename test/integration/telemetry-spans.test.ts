@@ -105,6 +105,21 @@ describe('GenAI spans', () => {
     ]);
   });
 
+  it('passes the server span on to Gemini from the native passthrough, without inventing an http.route', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await request(harness.app)
+      .post('/v1beta/models/gemini-2.5-flash:generateContent')
+      .set('x-goog-api-key', KEY)
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .send({ contents: [{ role: 'user', parts: [{ text: 'native' }] }] })
+      .expect(200);
+    await provider.forceFlush();
+    const server = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER);
+    expect(server?.name).toBe('POST');
+    expect(server?.attributes['http.route']).toBeUndefined();
+    expect(String(harness.emulator.lastRequest()!.headers.traceparent)).toBe(`00-${traceId}-${server!.spanContext().spanId}-01`);
+  });
+
   it('marks a failed call with error.type and an ERROR status', async () => {
     harness.emulator.enqueue({ kind: 'json', status: 429, body: { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } } });
     await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).send(CHAT).expect(429);
