@@ -439,6 +439,7 @@ describe('trace export (tracing.otlpEndpoint)', () => {
   const SIDECAR = 'sidecar-kong-secret-values.yaml';
   const ENDPOINT = 'http://otel-collector.observability:4318';
   const NONE = ['OTEL_TRACES_EXPORTER', 'none'];
+  const SAMPLER_OFF = ['OTEL_TRACES_SAMPLER', 'always_off'];
 
   /** The OTEL_* variables of a container as [name, value] pairs, in order. */
   const otel = (container: Container | undefined): Array<[string, string | undefined]> =>
@@ -471,7 +472,8 @@ describe('trace export (tracing.otlpEndpoint)', () => {
       const { values, objects, notes: notesText } = ci(file);
       const endpoint = (values.tracing as { otlpEndpoint?: string } | undefined)?.otlpEndpoint;
       const userOtel = ((values.extraEnvVars ?? []) as Array<{ name: string; value?: string }>).filter((variable) => variable.name.startsWith('OTEL_')).map((variable) => [variable.name, variable.value]);
-      const expected = [...(endpoint ? [['OTEL_EXPORTER_OTLP_ENDPOINT', endpoint]] : [NONE]), ...userOtel];
+      const userSampler = userOtel.some(([name]) => name === 'OTEL_TRACES_SAMPLER');
+      const expected = [...(endpoint ? [['OTEL_EXPORTER_OTLP_ENDPOINT', endpoint]] : [NONE, ...(userSampler ? [] : [SAMPLER_OFF])]), ...userOtel];
       const found = containersOfRender(values, objects[3], notesText);
       expect(found.length).toBe(isSidecar(file) ? 2 : 1);
       for (const { where, container } of found) {
@@ -480,7 +482,7 @@ describe('trace export (tracing.otlpEndpoint)', () => {
     }
     expect(ci('standalone-full-values.yaml').values.tracing).toEqual({ otlpEndpoint: ENDPOINT });
     for (const { target, native, snippet } of snippets) {
-      expect({ target, native, otel: otel(snippetParts(target, native, snippet).container) }).toEqual({ target, native, otel: [NONE] });
+      expect({ target, native, otel: otel(snippetParts(target, native, snippet).container) }).toEqual({ target, native, otel: [NONE, SAMPLER_OFF] });
     }
   });
 
@@ -499,7 +501,8 @@ describe('trace export (tracing.otlpEndpoint)', () => {
     ['a traces endpoint, with no tracing.otlpEndpoint', [], 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://mine:4318/v1/traces', [['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://mine:4318/v1/traces']]],
     ['an endpoint, over tracing.otlpEndpoint', [`tracing.otlpEndpoint=${ENDPOINT}`], 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318', [['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://mine:4318']]],
     ['an exporter, next to tracing.otlpEndpoint', [`tracing.otlpEndpoint=${ENDPOINT}`], 'OTEL_TRACES_EXPORTER', 'console', [['OTEL_EXPORTER_OTLP_ENDPOINT', ENDPOINT], ['OTEL_TRACES_EXPORTER', 'console']]],
-    ['an unrelated OTEL_ variable, with no endpoint', [], 'OTEL_TRACES_SAMPLER', 'always_off', [NONE, ['OTEL_TRACES_SAMPLER', 'always_off']]],
+    ['a sampler, with no endpoint', [], 'OTEL_TRACES_SAMPLER', 'parentbased_traceidratio', [NONE, ['OTEL_TRACES_SAMPLER', 'parentbased_traceidratio']]],
+    ['an unrelated OTEL_ variable, with no endpoint', [], 'OTEL_RESOURCE_ATTRIBUTES', 'team=ai', [NONE, SAMPLER_OFF, ['OTEL_RESOURCE_ATTRIBUTES', 'team=ai']]],
   ])('lets extraEnvVars set %s, listing no name twice (both modes)', async (_name, sets, name, value, expected) => {
     for (const found of await bothModes([...sets, `extraEnvVars[0].name=${name}`, `extraEnvVars[0].value=${value}`])) {
       expect(found).toEqual({ where: found.where, otel: expected, duplicates: [] });
