@@ -30,7 +30,7 @@ export function createGeminiClient(
     },
     keys,
     onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }),
-    traceAttempt: upstreamAttemptTracer(trace.getTracer('openai-gemini-sidecar')),
+    traceAttempt: upstreamAttemptTracer(trace.getTracer('openai-gemini-sidecar'), config.gemini.baseUrl),
     onKeyEvent: ({ fingerprint, state, ms }) => {
       if (state === 'invalid') logger.error({ keyFingerprint: fingerprint }, 'Gemini rejected a pool key as invalid; it is out of rotation');
       else logger.warn({ keyFingerprint: fingerprint, cooldownMs: ms }, 'pool key rate-limited; cooling down');

@@ -1,20 +1,17 @@
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  ClientClosedError,
-  SidecarError,
-  UpstreamError,
-  UpstreamTimeoutError,
-  UpstreamUnreachableError,
-} from '../errors/sidecar-error';
-import { SseDecoder, SseEventTooLargeError } from '../streaming/sse-decoder';
+import { ClientClosedError, SidecarError, UpstreamError, UpstreamUnreachableError } from '../errors/sidecar-error';
+import { SseDecoder } from '../streaming/sse-decoder';
 import { attemptOutcome } from '../observability/error-type';
 import type { AttemptTrace } from '../observability/upstream-span';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
 import { itemToChunks, parseJson, readBounded, redactKeys } from './upstream-body';
 import { KeyPool, keyFingerprint } from './key-pool';
 import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy';
+import { beginCall, type ActiveCall, type GeminiCallOptions } from './active-call';
+import { isRetryableTransport, transportError } from './transport-error';
+
 
 /** Connection, timeout and retry settings of the upstream client (a slice of the sidecar config). */
 export interface GeminiClientOptions {
@@ -32,28 +29,9 @@ export interface GeminiClientOptions {
   /** Called once per HTTP attempt with its outcome label (ok, 4xx, 429, 5xx, timeout, network, cancelled). */
   onAttempt?: (outcome: string) => void;
   /** Starts the trace of one HTTP attempt (a CLIENT span whose context travels in the returned headers). */
-  traceAttempt?: (method: string, url: URL) => AttemptTrace;
+  traceAttempt?: (method: string, path: string) => AttemptTrace;
   /** Called when a pool key is set aside (by fingerprint, never the key). */
   onKeyEvent?: (event: { fingerprint: string; state: 'cooling' | 'invalid'; ms?: number }) => void;
-}
-
-/** Per-call credentials and cancellation; `apiKey` is the caller's, used only when the sidecar has no keys. */
-export interface GeminiCallOptions {
-  apiKey?: string;
-  signal?: AbortSignal;
-}
-
-/** One call in progress: its combined signal, the overall deadline, and the keys it used (for redaction). */
-interface ActiveCall {
-  signal: AbortSignal;
-  clientSignal: AbortSignal | undefined;
-  deadline: { readonly aborted: boolean };
-  started: number;
-  usedKeys: Set<string>;
-  /** Ends the trace of the successful attempt whose body is being read, once it has been. */
-  attemptDone?: () => void;
-  /** Releases the total-timeout timer once the call is over. */
-  end(): void;
 }
 
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
@@ -95,7 +73,7 @@ export class GeminiClient {
 
   /** `POST models/{model}:{method}` (embedContent, batchEmbedContents, predict ...) → the parsed JSON body. */
   async callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
-    const active = this.begin(call);
+    const active = beginCall(call, this.options.totalTimeoutMs);
     try {
       return await this.readJson(await this.send('POST', `models/${model}:${method}`, active, body), active);
     } finally {
@@ -105,7 +83,7 @@ export class GeminiClient {
 
   /** `GET {path}` under the API version (e.g. `models?pageSize=1000`) → the parsed JSON body. */
   async getJson(path: string, call: GeminiCallOptions): Promise<unknown> {
-    const active = this.begin(call);
+    const active = beginCall(call, this.options.totalTimeoutMs);
     try {
       return await this.readJson(await this.send('GET', path, active), active);
     } finally {
@@ -115,7 +93,7 @@ export class GeminiClient {
 
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
-    const active = this.begin(call);
+    const active = beginCall(call, this.options.totalTimeoutMs);
     try {
       const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, active, body);
       return this.chunks(response.body, active);
@@ -136,38 +114,7 @@ export class GeminiClient {
     await this.dispatcher.close();
   }
 
-  private begin(call: GeminiCallOptions): ActiveCall & { callerKey: string | undefined } {
-    // One controller fed by the caller's signal and a cleared timer: AbortSignal.timeout() cannot be cancelled (it
-    // would pin each finished call for the whole totalTimeoutMs) and AbortSignal.any costs weak refs per call.
-    const controller = new AbortController();
-    const deadline = { aborted: false };
-    const timer = setTimeout(() => {
-      deadline.aborted = true;
-      controller.abort();
-    }, this.options.totalTimeoutMs);
-    timer.unref();
-    const clientSignal = call.signal;
-    const onClientAbort = () => controller.abort();
-    if (clientSignal?.aborted) controller.abort();
-    else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
-    const active: ActiveCall & { callerKey: string | undefined } = {
-      signal: controller.signal,
-      clientSignal,
-      deadline,
-      started: Date.now(),
-      usedKeys: new Set(),
-      callerKey: call.apiKey,
-      end: () => {
-        clearTimeout(timer);
-        clientSignal?.removeEventListener('abort', onClientAbort);
-        active.attemptDone?.();
-        active.attemptDone = undefined;
-      },
-    };
-    return active;
-  }
-
-  private async send(method: 'GET' | 'POST', path: string, active: ActiveCall & { callerKey: string | undefined }, body?: unknown) {
+  private async send(method: 'GET' | 'POST', path: string, active: ActiveCall, body?: unknown) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
     for (let attempt = 1; ; attempt++) {
@@ -176,7 +123,7 @@ export class GeminiClient {
       let failure: Error;
       let decision: RetryDecision;
       const fullPath = `${this.basePath}/${path}`;
-      const traced = this.options.traceAttempt?.(method, new URL(fullPath, this.origin));
+      const traced = this.options.traceAttempt?.(method, fullPath);
       try {
         const response = await this.dispatcher.request({
           origin: this.origin,
@@ -199,7 +146,7 @@ export class GeminiClient {
         traced?.end({ status: response.statusCode });
         decision = this.afterErrorStatus(failure, response.statusCode, key, scope, attempt, active);
       } catch (error) {
-        failure = this.transportError(error, active);
+        failure = transportError(error, active, this.options);
         traced?.end({ error: failure });
         this.options.onAttempt?.(attemptOutcome(undefined, failure));
         if (failure instanceof ClientClosedError || active.deadline.aborted || !isRetryableTransport(failure)) throw failure;
@@ -209,7 +156,7 @@ export class GeminiClient {
       try {
         if (decision.delayMs > 0) await delay(decision.delayMs, undefined, { signal: active.signal });
       } catch (error) {
-        throw this.transportError(error, active);
+        throw transportError(error, active, this.options);
       }
     }
   }
@@ -236,7 +183,7 @@ export class GeminiClient {
     );
   }
 
-  private keyFor(active: { callerKey: string | undefined }, scope: string): string {
+  private keyFor(active: ActiveCall, scope: string): string {
     const pool = this.keyPool;
     if (!pool) {
       if (!active.callerKey) throw new UpstreamUnreachableError('No Gemini API key for this call.', 'missing_api_key');
@@ -261,7 +208,7 @@ export class GeminiClient {
       const text = await response.body.text();
       return parseJson(text, 'Gemini answered with a body that is not JSON.');
     } catch (error) {
-      throw this.transportError(error, active);
+      throw transportError(error, active, this.options);
     }
   }
 
@@ -273,7 +220,7 @@ export class GeminiClient {
     try {
       text = await readBounded(response.body, MAX_ERROR_BODY_BYTES);
     } catch (error) {
-      return this.transportError(error, active);
+      return transportError(error, active, this.options);
     }
     let parsed: unknown;
     try {
@@ -299,36 +246,10 @@ export class GeminiClient {
       }
       for (const item of decoder.end()) yield* itemToChunks(item, active.usedKeys);
     } catch (error) {
-      throw this.transportError(error, active);
+      throw transportError(error, active, this.options);
     } finally {
       body.destroy();
       active.end();
     }
   }
-
-  private transportError(error: unknown, active: ActiveCall): Error {
-    if (active.clientSignal?.aborted) return new ClientClosedError();
-    if (active.deadline.aborted) {
-      return new UpstreamTimeoutError(`Gemini did not finish within the sidecar's total timeout of ${this.options.totalTimeoutMs} ms.`, error);
-    }
-    if (error instanceof SidecarError || error instanceof ClientClosedError) return error;
-    if (error instanceof SseEventTooLargeError) return new UpstreamUnreachableError(error.message, 'upstream_bad_response');
-    const code = (error as { code?: string }).code ?? 'UNKNOWN';
-    switch (code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return new UpstreamTimeoutError(`Timed out connecting to Gemini after ${this.options.connectTimeoutMs} ms.`, error);
-      case 'UND_ERR_HEADERS_TIMEOUT':
-        return new UpstreamTimeoutError(`Gemini did not answer within ${this.options.firstByteTimeoutMs} ms.`, error);
-      case 'UND_ERR_BODY_TIMEOUT':
-        return new UpstreamTimeoutError(`Gemini sent nothing for ${this.options.idleTimeoutMs} ms mid-response.`, error);
-      default:
-        return new UpstreamUnreachableError(`Could not complete the call to Gemini (${code}).`, 'upstream_unreachable', error);
-    }
-  }
-}
-
-/** Refused, reset and connect-timeout failures happen before Gemini did any work: safe to try again. */
-function isRetryableTransport(error: Error): boolean {
-  if (error instanceof UpstreamUnreachableError) return error.code === 'upstream_unreachable';
-  return error instanceof UpstreamTimeoutError && (error.cause as { code?: string } | undefined)?.code === 'UND_ERR_CONNECT_TIMEOUT';
 }

@@ -11,16 +11,18 @@ export interface AttemptTrace {
  * into the request so Google's side joins the trace. Semconv stable HTTP client attributes; the URL carries no key
  * (it travels in x-goog-api-key).
  */
-export function upstreamAttemptTracer(tracer: Tracer): (method: string, url: URL) => AttemptTrace {
-  return (method, url) => {
+export function upstreamAttemptTracer(tracer: Tracer, baseUrl: string): (method: string, path: string) => AttemptTrace {
+  // Parsed once: the attributes that do not change per attempt.
+  const base = new URL(baseUrl);
+  const origin = base.origin;
+  const serverAttributes = {
+    'server.address': base.hostname,
+    'server.port': Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
+  };
+  return (method, path) => {
     const span = tracer.startSpan(method, {
       kind: SpanKind.CLIENT,
-      attributes: {
-        'http.request.method': method,
-        'server.address': url.hostname,
-        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-        'url.full': url.href,
-      },
+      attributes: { 'http.request.method': method, ...serverAttributes, 'url.full': `${origin}${path}` },
     });
     const headers: Record<string, string> = {};
     propagation.inject(trace.setSpan(context.active(), span), headers);

@@ -68,14 +68,7 @@ async function unaryCompletion(
   call: Call,
   operation: GenAIOperation,
 ): Promise<void> {
-  let raw: unknown;
-  try {
-    raw = await operation.run(() => deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
-  } catch (thrown) {
-    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
-    operation.fail(error);
-    throw error;
-  }
+  const raw = await callGemini(deps, operation, () => deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
   const parsed = safeParseGeminiResponse(raw);
   if (!parsed) {
     const error = badResponse();
@@ -107,14 +100,7 @@ async function streamCompletion(
   operation: GenAIOperation,
 ): Promise<void> {
   // Errors before this resolves (HTTP status from Gemini, connect failures) still get a proper HTTP status.
-  let chunks: AsyncIterable<unknown>;
-  try {
-    chunks = await operation.run(() => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call));
-  } catch (thrown) {
-    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
-    operation.fail(error);
-    throw error;
-  }
+  const chunks = await callGemini(deps, operation, () => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call));
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
@@ -123,19 +109,14 @@ async function streamCompletion(
       operation.chunk();
       const parsed = safeParseGeminiResponse(raw);
       if (!parsed) throw badResponse();
-      for (const chunk of translator.push(parsed)) {
-        const full = sse.send(chunk);
-        if (full) await full;
-      }
+      const full = sse.sendAll(translator.push(parsed));
+      if (full) await full;
     }
     const finish = translator.finish();
     if (!finish.complete) {
       throw new UpstreamUnreachableError('Gemini ended the stream before the answer was complete.', 'upstream_stream_truncated');
     }
-    for (const chunk of finish.chunks) {
-      const full = sse.send(chunk);
-      if (full) await full;
-    }
+    await sse.sendAll(finish.chunks);
     const usage = translator.usage();
     operation.succeed({
       responseId: translator.responseId,
@@ -146,7 +127,7 @@ async function streamCompletion(
     describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
   } catch (thrown) {
-    const error = deps.lifecycle.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
+    const error = deps.lifecycle.errorFor(thrown);
     const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
     operation.fail(closed ? new ClientClosedError() : error);
     if (closed) {
@@ -161,6 +142,17 @@ async function streamCompletion(
     if (translator.warnings.length > 0) {
       deps.logger.warn({ warnings: translator.warnings, model: translated.model }, 'Gemini stream not fully representable');
     }
+  }
+}
+
+/** Runs the upstream call in the operation's span; a failure ends the operation (as a shutdown if the force stop cut it). */
+async function callGemini<T>(deps: AppDeps, operation: GenAIOperation, work: () => Promise<T>): Promise<T> {
+  try {
+    return await operation.run(work);
+  } catch (thrown) {
+    const error = deps.lifecycle.errorFor(thrown);
+    operation.fail(error);
+    throw error;
   }
 }
 

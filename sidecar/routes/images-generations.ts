@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { UpstreamUnreachableError } from '../errors/sidecar-error';
-import type { GeminiCallOptions } from '../gemini/gemini-client';
+import type { GeminiCallOptions } from '../gemini/active-call';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import {

@@ -1,5 +1,5 @@
 import type { SidecarConfig } from '../config/config-schema';
-import type { GeminiCallOptions } from '../gemini/gemini-client';
+import type { GeminiCallOptions } from '../gemini/active-call';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';

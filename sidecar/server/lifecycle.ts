@@ -55,6 +55,11 @@ export class Lifecycle {
     };
   }
 
+  /** The error a request ends with: a shutdown, when the drain timeout's force stop is what cut it short. */
+  errorFor(thrown: unknown): unknown {
+    return this.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
+  }
+
   /** Marks the start of draining: keep-alive clients are told to reconnect elsewhere. */
   startDraining(): void {
     this.draining = true;

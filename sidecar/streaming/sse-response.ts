@@ -34,6 +34,15 @@ export class SseResponse {
     return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
 
+  /** Sends events in order; a promise only when one of them met back-pressure (the rest follow once it drained). */
+  sendAll(values: readonly unknown[], from = 0): Promise<void> | undefined {
+    for (let index = from; index < values.length; index++) {
+      const full = this.send(values[index]);
+      if (full) return full.then(() => this.sendAll(values, index + 1));
+    }
+    return undefined;
+  }
+
   /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
   done(): void {
     if (this.writable) this.res.end('data: [DONE]\n\n');
