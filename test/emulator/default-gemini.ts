@@ -3,7 +3,6 @@ import { answerBatchEmbedContents, answerEmbedContent } from './default-embeddin
 import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
 import { buildStreamChunks } from './default-stream';
-import { isEmbeddingModel, isImagenModel } from './emulated-model';
 import {
   invalidApiKeyError,
   missingApiKeyError,
@@ -12,7 +11,7 @@ import {
   type GoogleErrorReply,
 } from './google-error';
 import type { JsonReply } from './google-json';
-import { getModel, listModels } from './model-catalog';
+import { getModel, listModels, servesMethod } from './model-catalog';
 import { writeJson, writeSse, type WriteContext } from './response-writer';
 import type { ThoughtSignatureLedger } from './thought-signatures';
 import { validateGenerateRequest } from './validate-generate-request';
@@ -21,7 +20,6 @@ import { validateGenerateRequest } from './validate-generate-request';
 export const MODEL_CALL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+):([A-Za-z]+)$/;
 const MODEL_LIST_PATH = /^\/(v1|v1beta)\/models$/;
 const MODEL_GET_PATH = /^\/(v1|v1beta)\/models\/([^/:]+)$/;
-const KNOWN_MODEL = /^(gemini|gemma|imagen|learnlm)-[a-z0-9.-]+$/;
 
 /** The API key as Google reads it: `x-goog-api-key` header, else the `key` query parameter. */
 function apiKeyOf(request: RecordedRequest, url: URL): string | undefined {
@@ -96,8 +94,8 @@ export async function answerByDefault(
     if (failure) return reply(failure);
     const model = safeDecode(encodedModel);
     if (jsonMethod) return reply(jsonMethod(model, version, request.body, request.rawBody));
-    // Embedding and Imagen models serve only their own methods (ListModels supportedGenerationMethods).
-    if (!KNOWN_MODEL.test(model) || isEmbeddingModel(model) || isImagenModel(model)) return reply(modelNotFoundError(model, version, method));
+    // Only catalogued models answer, each only its own methods (ListModels supportedGenerationMethods).
+    if (!servesMethod(model, method)) return reply(modelNotFoundError(model, version, method));
     return answerGenerate(context, request, url, model, options, ledger);
   }
   if (request.method === 'GET' && (listing || getting)) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { structuredText } from './default-json';
 import { mediaNotes } from './default-media';
 import { functionResponseText, planCalls, wantsFunctionCall, type PlannedCall } from './default-tools';
 import { isGemini3OrLater, isImageModel } from './emulated-model';
@@ -107,12 +108,17 @@ export function planReply(request: EmulatorGenerateRequest, model: string, ledge
   const last = request.contents.at(-1);
   const turn = last && last.role !== 'model' ? last.parts : [];
   const result = functionResponseText(turn);
-  const reply = [result ?? `Echo: ${userText}`, ...mediaNotes(turn)].join(' ');
+  const echo = [result ?? `Echo: ${userText}`, ...mediaNotes(turn)].join(' ');
+  const config = request.generationConfig;
+  const promptTexts = [...textsOf(request.systemInstruction?.parts), ...request.contents.flatMap((content) => textsOf(content.parts))];
+  const structured = structuredText(config, promptTexts, userText);
+  const reply = structured ?? echo;
   const modalities = imageModalities(request, model);
   const marked = markerMode(userText, modalities.length > 0);
-  const asksTool = marked === 'text' && result === undefined && turn.some((part) => typeof part.text === 'string');
+  // ANY forces a call on every turn, tool results included (https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes).
+  const forced = request.tools.mode === 'ANY';
+  const asksTool = marked === 'text' && (forced || (result === undefined && turn.some((part) => typeof part.text === 'string')));
   const mode: ReplyMode = asksTool && wantsFunctionCall(request.tools) ? 'tool' : marked;
-  const config = request.generationConfig;
   const requested = field(config, 'candidateCount');
   const candidateCount = typeof requested === 'number' && requested > 1 ? Math.floor(requested) : 1;
   const maxOutput = field(config, 'maxOutputTokens');
@@ -124,7 +130,7 @@ export function planReply(request: EmulatorGenerateRequest, model: string, ledge
     responseId: newResponseId(),
     mode,
     think: wantsThoughts(request, userText),
-    texts: Array.from({ length: candidateCount }, (_, index) => (index === 0 ? reply : `${reply} (candidate ${index})`)),
+    texts: Array.from({ length: candidateCount }, (_, index) => (index === 0 || structured !== undefined ? reply : `${reply} (candidate ${index})`)),
     calls: mode === 'tool' ? Array.from({ length: candidateCount }, () => planCalls(request.tools, userText, gemini3, sign)) : [],
     promptTokenCount: Math.max(1, tokenCount(allText.join(''))),
     maxTokensThoughts: typeof maxOutput === 'number' ? maxOutput : 64,

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { field, isRecord, recordField, type JsonObject } from './request-fields';
+import { valueFromSchema } from './default-json';
+import { field, recordField, type JsonObject } from './request-fields';
 import type { FunctionDeclarationView, ToolsView } from './validate-tools';
 
 /** One functionCall part the default answer will send. */
@@ -20,24 +21,16 @@ export function newCallId(): string {
   return Array.from({ length: 8 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('');
 }
 
-function typeOf(property: unknown): string | undefined {
-  if (!isRecord(property)) return undefined;
-  const type = property.type;
-  const first = Array.isArray(type) ? type.find((member) => member !== 'null' && member !== 'NULL') : type;
-  return typeof first === 'string' ? first.toLowerCase() : undefined;
-}
-
-/** Deterministic arguments: every `required` property gets the user text, 42, true or null by type. */
+/**
+ * Deterministic arguments: every `required` property gets a value its schema accepts (the user's text for strings,
+ * 42 for numbers, nested objects and arrays filled the same way).
+ */
 export function argsFromSchema(schema: JsonObject | undefined, userText: string): JsonObject | undefined {
   if (!schema) return undefined;
   const properties = recordField(schema, 'properties') ?? {};
   const required = Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [];
-  const args: JsonObject = {};
-  for (const name of required) {
-    const type = typeOf(properties[name]);
-    args[name] = type === 'string' ? userText : type === 'number' || type === 'integer' ? 42 : type === 'boolean' ? true : null;
-  }
-  return args;
+  const context = { root: schema, text: userText };
+  return Object.fromEntries(required.map((name) => [name, valueFromSchema(properties[name] ?? {}, context, 1)]));
 }
 
 function callable(tools: ToolsView): FunctionDeclarationView[] {

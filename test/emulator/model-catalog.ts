@@ -74,8 +74,20 @@ export const MODEL_CATALOG: readonly GoogleModel[] = [
   chatModel('gemini-2.5-flash-lite', 'Gemini 2.5 Flash-Lite', 'Stable version of Gemini 2.5 Flash-Lite.'),
   chatModel('gemini-3-pro-preview', 'Gemini 3 Pro Preview', 'Gemini 3 Pro Preview'),
   chatModel('gemini-3-flash-preview', 'Gemini 3 Flash Preview', 'Gemini 3 Flash Preview'),
+  chatModel('gemini-3.1-pro-preview', 'Gemini 3.1 Pro Preview', 'Gemini 3.1 Pro Preview'),
+  chatModel('gemini-3.1-flash-lite', 'Gemini 3.1 Flash-Lite', 'Gemini 3.1 Flash-Lite'),
+  chatModel('gemini-3.5-flash', 'Gemini 3.5 Flash', 'Gemini 3.5 Flash'),
+  chatModel('gemini-3.5-flash-lite', 'Gemini 3.5 Flash-Lite', 'Gemini 3.5 Flash-Lite'),
+  chatModel('gemini-3.6-flash', 'Gemini 3.6 Flash', 'Gemini 3.6 Flash'),
+  chatModel('gemini-3.7-flash', 'Gemini 3.7 Flash', 'Gemini 3.7 Flash'),
+  chatModel('gemini-3.8-flash', 'Gemini 3.8 Flash', 'Gemini 3.8 Flash'),
+  // The -latest ids Google keeps pointing at its newest stable models.
+  chatModel('gemini-flash-latest', 'Gemini Flash Latest', 'Latest release of Gemini Flash'),
+  chatModel('gemini-flash-lite-latest', 'Gemini Flash-Lite Latest', 'Latest release of Gemini Flash-Lite'),
+  chatModel('gemini-pro-latest', 'Gemini Pro Latest', 'Latest release of Gemini Pro'),
   imageModel('gemini-2.5-flash-image', 'Nano Banana', 'Gemini 2.5 Flash Image', false),
   imageModel('gemini-3-pro-image-preview', 'Nano Banana Pro', 'Gemini 3 Pro Image Preview', true),
+  imageModel('gemini-3-pro-image', 'Nano Banana Pro', 'Gemini 3 Pro Image', true),
   imageModel('gemini-3.1-flash-image', 'Nano Banana 2', 'Gemini 3.1 Flash Image', true),
   embeddingModel('gemini-embedding-001', 'Gemini Embedding 001', 2048),
   embeddingModel('gemini-embedding-2', 'Gemini Embedding 2', 8192),
@@ -112,4 +124,9 @@ export function getModel(model: string, version: string): { status: number; body
   const entry = MODEL_CATALOG.find((candidate) => candidate.name === `models/${model}`);
   if (entry) return { status: 200, body: entry };
   return googleError(404, 'NOT_FOUND', `models/${model} is not found for API version ${version}, or is not supported for get.`);
+}
+
+/** True when the catalogue has the model and it serves `method` (Google answers 404 to anything else). */
+export function servesMethod(model: string, method: string): boolean {
+  return MODEL_CATALOG.some((entry) => entry.name === `models/${model}` && entry.supportedGenerationMethods.includes(method === 'streamGenerateContent' ? 'generateContent' : method));
 }

@@ -28,7 +28,7 @@ describe('default function calls', () => {
     expect(response.status).toBe(200);
     expect(response.json.candidates).toEqual([
       {
-        content: { parts: [{ functionCall: { name: 'get_weather', args: { city: 'Weather in Paris?', days: 42, celsius: true, extra: null } } }], role: 'model' },
+        content: { parts: [{ functionCall: { name: 'get_weather', args: { city: 'Weather in Paris?', days: 42, celsius: true, extra: {} } } }], role: 'model' },
         finishReason: 'STOP',
         index: 0,
         finishMessage: 'Model generated function call(s).',
