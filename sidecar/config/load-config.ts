@@ -23,15 +23,17 @@ export function configFilePath(env: Env = process.env, cwd: string = process.cwd
   return resolve(cwd, env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE);
 }
 
+/** Env variables holding keys: named in errors, never shown. */
+const SECRET_ENV = new Set(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS']);
+
 /** Reads the YAML file, overlays the environment, validates once and freezes. The only reader of process.env. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {
   const explicitFile = env.CONFIG_FILE;
   const file = configFilePath(env, cwd);
   const tree = withoutNulls(existsSync(file) ? readYaml(file) : missingFile(file, explicitFile));
-  const envKeyByPath = new Map<string, string>();
+  const source = sourceNamer(file, structuredClone(tree), env);
   for (const override of ENV_OVERRIDES) {
     const raw = env[override.env];
-    envKeyByPath.set(override.path.join('.'), override.env);
     if (raw === undefined || raw === '') continue;
     const section = (tree[override.path[0]] ??= {}) as Tree;
     if (typeof section !== 'object' || Array.isArray(section)) {
@@ -44,19 +46,47 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     const issue = result.error.issues[0];
     const path = issue?.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : (issue?.path ?? []);
     const key = path.length > 0 ? path.join('.') : '(root)';
-    const envName = envKeyByPath.get(key);
-    const secret = envName === 'GEMINI_API_KEY' || envName === 'GEMINI_API_KEYS' || envName === 'SIDECAR_API_KEYS';
-    const shown = envName && env[envName] && !secret ? `=${JSON.stringify(env[envName])}` : '';
-    const where = envName ? `${key} (env ${envName}${shown}, file ${file})` : `${key} (file ${file})`;
-    throw new ConfigError(`Invalid configuration ${where}: ${issue?.message ?? 'invalid value'}`);
+    throw new ConfigError(`Invalid configuration ${key} (${source(path)}): ${issue?.message ?? 'invalid value'}`);
   }
   const config = withKeysFromFile(result.data);
   if (config.auth.clientKeys.length > 0 && !config.gemini.apiKey && config.gemini.apiKeys.length === 0) {
     throw new ConfigError(
-      'Invalid configuration auth.clientKeys (env SIDECAR_API_KEYS): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY or gemini.apiKeys / GEMINI_API_KEYS)',
+      `Invalid configuration auth.clientKeys (${source(['auth', 'clientKeys'])}): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY or gemini.apiKeys / GEMINI_API_KEYS)`,
+    );
+  }
+  const { port, adminPort, socketPath } = config.server;
+  if (port === adminPort && port !== 0) {
+    const alsoSocket = socketPath ? ' (with server.socketPath set the API still listens on server.port too)' : '';
+    throw new ConfigError(
+      `Invalid configuration server.port (${source(['server', 'port'])}) and server.adminPort (${source(['server', 'adminPort'])}) are both ${port}: the API and the admin server need different ports${alsoSocket}`,
     );
   }
   return deepFreeze(config);
+}
+
+/**
+ * Names where the value at a config path came from: the env variable that set it (also for a list item, whose path
+ * runs past the variable's key), else the file, else the built-in default; a variable that could set it is named too.
+ */
+function sourceNamer(file: string, fileTree: Tree, env: Env): (path: readonly (PropertyKey | undefined)[]) => string {
+  return (path) => {
+    const override = ENV_OVERRIDES.find((candidate) => candidate.path.every((part, index) => path[index] === part));
+    const raw = override ? env[override.env] : undefined;
+    if (override && raw !== undefined && raw !== '') {
+      return `env ${override.env}${SECRET_ENV.has(override.env) ? '' : `=${JSON.stringify(raw)}`}`;
+    }
+    const origin = hasPath(fileTree, path) ? `file ${file}` : 'default';
+    return override ? `${origin}; env ${override.env} not set` : origin;
+  };
+}
+
+function hasPath(tree: unknown, path: readonly (PropertyKey | undefined)[]): boolean {
+  let node = tree;
+  for (const part of path) {
+    if (part === undefined || typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return false;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return true;
 }
 
 function envValue(kind: EnvOverride['kind'], raw: string): unknown {
