@@ -1,3 +1,4 @@
+import './require-supported-node';
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';

@@ -1,3 +1,4 @@
+import '../require-supported-node';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
 /**
