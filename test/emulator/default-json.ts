@@ -177,7 +177,13 @@ export function structuredText(config: JsonObject, promptTexts: string[], userTe
   const schema = field(config, 'responseJsonSchema') ?? field(config, 'responseSchema');
   const context = (root: JsonObject): ValueContext => ({ root, text: userText });
   if (mimeType === 'text/x.enum' && isRecord(schema)) return String(valueFromSchema(schema, context(schema)));
-  if (mimeType !== 'application/json') return undefined;
+  if (mimeType !== 'application/json') {
+    // Markdown JSON (instructor's MD_JSON): a prompt that asks for a ```json block and gives a schema gets one.
+    const fenced = userText.includes('```json') ? schemaInPrompt(promptTexts) : undefined;
+    // Strings carry the request's first line only, so the instruction's own ``` never lands inside the block.
+    const value = fenced ? valueFromSchema(fenced, { root: fenced, text: userText.split('\n')[0] ?? '' }) : undefined;
+    return fenced ? `\`\`\`json\n${JSON.stringify(value)}\n\`\`\`` : undefined;
+  }
   const root = isRecord(schema) ? schema : schemaInPrompt(promptTexts);
   return JSON.stringify(root ? valueFromSchema(root, context(root)) : { text: userText });
 }

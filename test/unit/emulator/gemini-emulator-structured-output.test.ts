@@ -180,3 +180,17 @@ describe('toolConfig', () => {
     expect(textOf(json)).toBe('Echo: hi');
   });
 });
+
+describe('markdown JSON', () => {
+  it('answers a ```json block following the prompt schema when the prompt asks for one (instructor MD_JSON)', async () => {
+    const system = `Match this schema:\n${JSON.stringify(person)}`;
+    const body = userBody('Ada\n\nReturn the correct JSON response within a ```json codeblock.', { systemInstruction: { parts: [{ text: system }] } });
+    const { json } = await generate(emulator, 'gemini-2.5-flash', body);
+    const match = /^```json\n(.*)\n```$/s.exec(textOf(json));
+
+    expect(match).not.toBeNull();
+    const value = JSON.parse(match?.[1] ?? '') as { name: string };
+    expect(ajv.validate(person, value)).toBe(true);
+    expect(value.name).toBe('Ada');
+  });
+});
