@@ -6,6 +6,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
 import type { AppDeps } from './app-deps';
 import { redactingStream } from './redact-stream';
+import { silenceHttpProxyDeprecation } from './silence-http-proxy-deprecation';
 
 /** Native Gemini paths proxied untouched (Google's SDKs and curl samples), beside the translated OpenAI routes. */
 const NATIVE_PATH = /^\/(upload\/)?v1beta\/(models|files|cachedContents)(\/|:|$)/;
@@ -45,6 +46,7 @@ function withoutKeyParam(path: string): string {
  * no body parsing in front of it and no response interceptor, so uploads and SSE streams pass through unbuffered.
  */
 export function passthroughProxy(deps: AppDeps): RequestHandler {
+  silenceHttpProxyDeprecation();
   const keys = new WeakMap<IncomingMessage, string>();
   const proxy = createProxyMiddleware<Request, ServerResponse>({
     target: deps.config.gemini.baseUrl,
