@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';
 import { ConfigError, configFilePath, loadConfig } from './config/load-config';
 import { createGeminiClient } from './gemini/create-gemini-client';
+import { describeKeyMode } from './gemini/key-mode';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
 import type { AppDeps } from './server/app-deps';
@@ -117,9 +118,11 @@ async function main(): Promise<void> {
   await listen(adminHttp, config.server.adminPort, config.server.host);
   readiness.ready = true;
   logger.info(
-    { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl, keySource: gemini.hasServerKeys ? `sidecar (${gemini.keyPool?.size ?? 0} keys)` : 'caller' },
+    { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl },
     'openai-gemini-sidecar listening',
   );
+  const { message: keyModeMessage, ...keyMode } = describeKeyMode(gemini.keyPool?.states().map((key) => key.fingerprint) ?? []);
+  logger.info(keyMode, keyModeMessage);
   const reloader = startConfigReloader({
     file: configFile,
     intervalMs: config.server.configReloadIntervalMs,
