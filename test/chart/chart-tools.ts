@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPOSITORY_ROOT } from '../helpers/sidecar-process';
+import { helmBinary as provisionedHelm, kubernetesValidatePython, toolsCacheDir } from '../helpers/tool-paths';
 
 /** The chart under test. */
 export const CHART_DIR = resolve(REPOSITORY_ROOT, 'charts/openai-gemini-sidecar');
-/** Where install-chart-tools.sh puts helm3, helm4 and the kubernetes-validate venv. */
-export const TOOLS_DIR = process.env.CHART_TOOLS_DIR ?? join(homedir(), '.cache/openai-gemini-sidecar');
-const INSTALL_HINT = 'run `bash test/chart/install-chart-tools.sh` (CI does it in .ci/run)';
+/** Where `npm test` provisions helm3, helm4 and the kubernetes-validate venv (test/tools/provision-tools.sh). */
+export const TOOLS_DIR = toolsCacheDir();
 
 /** The lowest Kubernetes version the chart supports (Chart.yaml kubeVersion) and the newest one validated. */
 export const KUBE_VERSIONS = ['1.30.0', '1.37.0'] as const;
@@ -37,22 +35,12 @@ export interface RunResult {
 
 /** helm3 / helm4: $HELM3_BIN / $HELM4_BIN, the tools cache, or helm3 / helm4 on PATH; a clear error otherwise. */
 export function helmBinary(major: HelmMajor): string {
-  const fromEnv = process.env[`HELM${major}_BIN`];
-  const candidates = [
-    ...(fromEnv ? [fromEnv] : []),
-    join(TOOLS_DIR, 'bin', `helm${major}`),
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, `helm${major}`)),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`helm${major} not found (looked at ${candidates.slice(0, 2).join(', ')} and PATH): ${INSTALL_HINT}`);
-  return found;
+  return provisionedHelm(major);
 }
 
 /** The venv python that has kubernetes-validate. */
 export function validatorPython(): string {
-  const python = process.env.KUBERNETES_VALIDATE_PYTHON ?? join(TOOLS_DIR, 'venv/bin/python');
-  if (!existsSync(python)) throw new Error(`kubernetes-validate venv not found at ${python}: ${INSTALL_HINT}`);
-  return python;
+  return kubernetesValidatePython();
 }
 
 /** Helm keeps its state in the tools cache and never sees a kubeconfig: there is no cluster here. */

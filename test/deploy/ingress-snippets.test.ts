@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { ENV_OVERRIDES } from '@sidecar/config/config-schema';
 import { loadConfig } from '@sidecar/config/load-config';
+import { systemTool } from '../helpers/tool-paths';
 
 // Static checks of the ingress snippets under config/ingress: every file parses, routes the OpenAI prefixes to the
 // place the sidecar actually listens, keeps streams unbuffered, and sets proxy timeouts that outlast the sidecar's own
@@ -338,10 +339,10 @@ describe('Kong', () => {
     expect(route).toMatchObject({ strip_path: false, request_buffering: false, response_buffering: false });
   });
 
-  describe('deck validate (Debian deck 1.4.0; .ci/run installs it)', () => {
+  describe('deck validate (Debian deck 1.4.0; npm test provisions it)', () => {
     const deck = (file: string) => {
-      const result = spawnSync('deck', ['validate', '-s', file], { encoding: 'utf8', timeout: 20_000 });
-      if (result.error) throw new Error(`deck could not run (${result.error.message}): apt-get install deck (see .ci/run)`);
+      const result = spawnSync(systemTool('deck'), ['validate', '-s', file], { encoding: 'utf8', timeout: 20_000 });
+      if (result.error) throw new Error(`deck could not run: ${result.error.message}`);
       return result;
     };
     let scratch: string;

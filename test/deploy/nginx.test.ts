@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { GeminiEmulator } from '../emulator/gemini-emulator';
 import { parseSseEvents } from '../helpers/sidecar-harness';
 import { freePort, spawnManaged, startSidecarProcess, waitForHttp, type ManagedProcess, type SidecarProcess } from '../helpers/sidecar-process';
+import { systemTool } from '../helpers/tool-paths';
 
-// A real nginx (Debian's package; .ci/run installs it) runs the shipped config/ingress/nginx/nginx.conf in front of the
+// A real nginx (Debian's package; npm test provisions it) runs the shipped config/ingress/nginx/nginx.conf in front of the
 // built sidecar and the Gemini emulator. Only two lines of the shipped file are rewritten: the upstream's server
 // address (to the sidecar's free port) and the listen port; the rest of the file is used as written, plus the paths a
 // foreground nginx needs in a temporary prefix.
@@ -58,8 +59,7 @@ describe('config/ingress/nginx/nginx.conf in a real nginx, in front of the sidec
   let baseUrl: string;
 
   beforeAll(async () => {
-    const nginxVersion = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
-    if (nginxVersion.error) throw new Error(`nginx could not run (${nginxVersion.error.message}): apt-get install nginx (see .ci/run)`);
+    const nginxBinary = systemTool('nginx');
     directory = mkdtempSync(join(tmpdir(), 'sidecar-nginx-'));
     // nginx workers drop root privileges (to nobody) and must still reach the temp paths under this directory.
     chmodSync(directory, 0o755);
@@ -68,9 +68,9 @@ describe('config/ingress/nginx/nginx.conf in a real nginx, in front of the sidec
     const listenPort = await freePort();
     const confFile = join(directory, 'nginx.conf');
     writeFileSync(confFile, testConfig(directory, listenPort, sidecar.port));
-    const check = spawnSync('nginx', ['-t', '-q', '-p', directory, '-c', confFile, '-e', 'stderr', '-g', `pid ${join(directory, 'nginx.pid')};`], { encoding: 'utf8' });
+    const check = spawnSync(nginxBinary, ['-t', '-q', '-p', directory, '-c', confFile, '-e', 'stderr', '-g', `pid ${join(directory, 'nginx.pid')};`], { encoding: 'utf8' });
     if (check.status !== 0) throw new Error(`nginx -t rejected the config:\n${check.stderr}`);
-    nginx = spawnManaged('nginx', ['-p', directory, '-c', confFile, '-e', 'stderr', '-g', `daemon off; pid ${join(directory, 'nginx.pid')};`]);
+    nginx = spawnManaged(nginxBinary, ['-p', directory, '-c', confFile, '-e', 'stderr', '-g', `daemon off; pid ${join(directory, 'nginx.pid')};`]);
     baseUrl = `http://127.0.0.1:${listenPort}`;
     await Promise.race([
       waitForHttp(`${baseUrl}/v1beta/openai/models`, 10_000, (response) => response.status !== 502),

@@ -1,28 +1,12 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { systemTool } from '../helpers/tool-paths';
 
 /**
- * The path of `promtool` or `prometheus`, from PATH or /usr/bin (Debian's `prometheus` package installs both).
- * Missing tools fail the test on purpose: the rules and the dashboard are only proven with them.
+ * The path of `promtool` or `prometheus` (Debian's `prometheus` package, which `npm test` provisions). A missing tool
+ * fails the test on purpose, naming the command that installs it: the rules and the dashboard are only proven with it.
  */
 export function findPrometheusTool(name: 'promtool' | 'prometheus'): string {
-  const directories = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin'];
-  const found = directories.map((directory) => join(directory, name)).find(executable);
-  if (found) return found;
-  throw new Error(
-    `${name} was not found on PATH or in /usr/bin. Run .ci/run (it installs it), or install it yourself: ` +
-      'apt-get update && apt-get install -y --no-install-recommends prometheus',
-  );
+  return systemTool(name);
 }
 
 /** What a finished tool run printed. */

@@ -19,7 +19,11 @@ interface QueryAnswer {
   data?: { resultType: string; result: unknown };
 }
 
-const prometheusBinary = findPrometheusTool('prometheus');
+// Looked up in a hook, not at import: without it every test fails with the command that installs it.
+let prometheusBinary = '';
+beforeAll(() => {
+  prometheusBinary = findPrometheusTool('prometheus');
+});
 
 describe('a real Prometheus scraping the sidecar', () => {
   let emulator: GeminiEmulator;
