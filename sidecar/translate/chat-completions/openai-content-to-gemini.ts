@@ -1,11 +1,11 @@
 import { InvalidRequestError } from '../../errors/sidecar-error';
-import { modelTraits } from '../model-family';
 import type { GeminiPart } from './gemini-generate-schema';
 import type { OpenAIContentPart } from './openai-chat-schema';
 
 /** What the part translator needs to know about the request and the deployment. */
 export interface ContentPartOptions {
-  model: string;
+  /** Part-level `mediaResolution` (Gemini 3+, https://ai.google.dev/gemini-api/docs/media-resolution). */
+  partLevelMedia: boolean;
   /** Both modes produce the same `fileData` part; in 'fetch' mode the media edge inlines http(s) URIs afterwards. */
   remoteUrls: 'fetch' | 'pass-through';
 }
@@ -105,18 +105,16 @@ function imageUrlPart(part: OpenAIContentPart, param: string, options: ContentPa
     gemini = { fileData };
   }
   const detail = isRecord(image) ? image.detail : undefined;
-  return withDetail(gemini, detail, `${param}.image_url.detail`, options.model);
+  return withDetail(gemini, detail, `${param}.image_url.detail`, options.partLevelMedia);
 }
 
-function withDetail(part: GeminiPart, detail: unknown, param: string, model: string): TranslatedContentPart {
+function withDetail(part: GeminiPart, detail: unknown, param: string, partLevelMedia: boolean): TranslatedContentPart {
   if (detail == null) return { part, warnings: [] };
   const known = typeof detail === 'string' && Object.hasOwn(DETAIL_TO_MEDIA_RESOLUTION, detail);
   const level = known ? DETAIL_TO_MEDIA_RESOLUTION[detail] : undefined;
   if (level === undefined) throw new InvalidRequestError("image_url.detail must be 'low', 'high' or 'auto'.", param, 'invalid_value');
   if (level === null) return { part, warnings: [] };
-  // Part-level media_resolution exists from Gemini 3 on (https://ai.google.dev/gemini-api/docs/media-resolution).
-  const version = modelTraits(model).version;
-  if (version === undefined || version < 3) return { part, warnings: [param] };
+  if (!partLevelMedia) return { part, warnings: [param] };
   return { part: { ...part, mediaResolution: { level } }, warnings: [] };
 }
 

@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../../errors/sidecar-error';
-import { modelTraits } from '../model-family';
 import { openaiModelToGemini } from '../model-name';
+import type { ParameterSupport } from '../models/capability-types';
+import { capabilitiesFor, type ModelCapabilities } from '../models/model-capabilities';
 import type { GeminiGenerateContentRequest, GeminiGenerationConfig, GeminiTool } from './gemini-generate-schema';
 import { readGoogleExtensions } from './google-extensions';
 import type { OpenAIChatRequest } from './openai-chat-schema';
@@ -23,6 +24,10 @@ const SERVICE_TIERS: Record<string, string | null> = { auto: null, default: null
 /** Per-deployment choices the translation depends on. */
 export interface TranslateOptions {
   remoteUrls: 'fetch' | 'pass-through';
+  /** The model's row (config overrides and models.get facts applied); the built-in table's when absent. */
+  capabilities?: ModelCapabilities;
+  /** `n > 1` on a model without candidateCount: parallel calls (true) or a 400 naming `n` (false). */
+  fanOutCandidates?: boolean;
 }
 
 /** The upstream call a chat request turns into. */
@@ -35,6 +40,8 @@ export interface TranslatedChatRequest {
   warnings: string[];
   /** Dummy thought signatures added to Gemini 3+ history that lacked them. */
   dummySignatures: number;
+  /** How many parallel calls serve the request: `n` when the model refuses candidateCount, else 1. */
+  calls: number;
 }
 
 /** OpenAI chat request → native Gemini request. Pure; throws InvalidRequestError for what it cannot honour. */
@@ -43,14 +50,14 @@ export function openaiRequestToGemini(
   options: TranslateOptions = { remoteUrls: 'fetch' },
 ): TranslatedChatRequest {
   const model = openaiModelToGemini(request.model);
-  const traits = modelTraits(model);
+  const traits = options.capabilities ?? capabilitiesFor(model).capabilities;
   const warnings: string[] = [];
   for (const param of IGNORED_PARAMS) if (request[param] != null) warnings.push(param);
   if (request.audio != null) throw unsupported('audio', 'Audio output is not supported.');
   const messages = openaiMessagesToGemini(request.messages, {
-    model,
     remoteUrls: options.remoteUrls,
-    requiresThoughtSignatures: traits.requiresThoughtSignatures,
+    partLevelMedia: traits.partLevelMedia,
+    requiresThoughtSignatures: traits.thoughtSignatures,
   });
   warnings.push(...messages.warnings);
   const tools = openaiToolsToGemini(request, { schemaDialect: traits.schemaDialect });
@@ -60,12 +67,13 @@ export function openaiRequestToGemini(
   if (request.web_search_options != null) geminiTools.push({ googleSearch: {} });
   const google = readGoogleExtensions(request.extra_body, request.google, warnings);
   const generationConfig: GeminiGenerationConfig = {
-    ...openaiParamsToGenerationConfig(request, warnings),
+    ...openaiParamsToGenerationConfig(request, traits, warnings),
     ...openaiResponseFormatToGemini(request.response_format, { schemaDialect: traits.schemaDialect }),
-    ...outputModalities(request.modalities, traits.imageOutput),
+    ...outputModalities(request.modalities, traits.output.includes('image')),
     ...google.generation,
   };
-  const thinking = google.thinking ?? openaiReasoningToGemini(request.reasoning_effort, traits, warnings);
+  const thinking = google.thinking ?? openaiReasoningToGemini(request.reasoning_effort, traits.thinking, warnings);
+  const calls = candidateCalls(generationConfig, traits, options.fanOutCandidates ?? true);
   if (google.thinking && request.reasoning_effort != null) warnings.push('reasoning_effort');
   if (thinking) generationConfig.thinkingConfig = thinking;
   const serviceTier = readServiceTier(request.service_tier, warnings);
@@ -85,13 +93,43 @@ export function openaiRequestToGemini(
     geminiRequest,
     warnings,
     dummySignatures: messages.dummySignatures,
+    calls,
   };
 }
 
-function openaiParamsToGenerationConfig(request: OpenAIChatRequest, warnings: string[]): GeminiGenerationConfig {
+/**
+ * Gemini 3+ answer `candidateCount > 1` with 400 "Multiple candidates is not enabled for this model"
+ * (googleapis/js-genai#1609): there the count leaves the request and `n` parallel calls serve it, unless the operator
+ * switched that off.
+ */
+function candidateCalls(config: GeminiGenerationConfig, traits: ModelCapabilities, fanOut: boolean): number {
+  const count = config.candidateCount ?? 1;
+  if (count <= 1 || traits.multipleCandidates) return 1;
+  if (!fanOut) {
+    throw new InvalidRequestError(`Model family ${traits.family} does not support n > 1, and parallel calls for n are switched off on this sidecar.`, 'n', 'unsupported_parameter');
+  }
+  delete config.candidateCount;
+  return count;
+}
+
+/** Adds `param` to the config unless the model ignores or refuses it; then it is reported instead of sent. */
+function sampling<K extends keyof GeminiGenerationConfig>(
+  config: GeminiGenerationConfig,
+  key: K,
+  value: GeminiGenerationConfig[K] | null | undefined,
+  support: ParameterSupport,
+  param: string,
+  warnings: string[],
+): void {
+  if (value == null) return;
+  if (support === 'honoured') config[key] = value;
+  else warnings.push(param);
+}
+
+function openaiParamsToGenerationConfig(request: OpenAIChatRequest, traits: ModelCapabilities, warnings: string[]): GeminiGenerationConfig {
   const config: GeminiGenerationConfig = {};
-  if (request.temperature != null) config.temperature = request.temperature;
-  if (request.top_p != null) config.topP = request.top_p;
+  sampling(config, 'temperature', request.temperature, traits.sampling, 'temperature', warnings);
+  sampling(config, 'topP', request.top_p, traits.sampling, 'top_p', warnings);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens != null) config.maxOutputTokens = maxTokens;
   if (request.stop != null) {
@@ -104,8 +142,8 @@ function openaiParamsToGenerationConfig(request: OpenAIChatRequest, warnings: st
   }
   if (request.n != null) config.candidateCount = request.n;
   if (request.seed != null) config.seed = request.seed;
-  if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
-  if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
+  sampling(config, 'presencePenalty', request.presence_penalty, traits.penalties, 'presence_penalty', warnings);
+  sampling(config, 'frequencyPenalty', request.frequency_penalty, traits.penalties, 'frequency_penalty', warnings);
   if (request.logprobs === true) {
     config.responseLogprobs = true;
     if (request.top_logprobs != null) config.logprobs = Math.min(request.top_logprobs, MAX_TOP_LOGPROBS);

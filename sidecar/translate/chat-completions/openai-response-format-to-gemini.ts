@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../../errors/sidecar-error';
-import type { ModelTraits } from '../model-family';
+import type { ModelCapabilities } from '../models/capability-types';
 import { jsonSchemaToOpenAPISchema } from '../schema/json-schema-to-openapi';
 import { jsonSchemaForGemini } from '../schema/strip-json-schema';
 import type { GeminiGenerationConfig } from './gemini-generate-schema';
@@ -27,7 +27,7 @@ export type ResponseFormatConfig = Pick<GeminiGenerationConfig, 'responseMimeTyp
  * `json_object` is JSON mode; `json_schema` adds `responseJsonSchema` for models that take JSON Schema, or the
  * down-converted `responseSchema` for older ones. Root schemas of any type (e.g. a string enum) are sent as they are.
  */
-export function openaiResponseFormatToGemini(responseFormat: unknown, options: { schemaDialect: ModelTraits['schemaDialect'] }): ResponseFormatConfig {
+export function openaiResponseFormatToGemini(responseFormat: unknown, options: { schemaDialect: ModelCapabilities['schemaDialect'] }): ResponseFormatConfig {
   if (responseFormat == null) return {};
   const format = parseWithParam(responseFormatSchema, responseFormat, 'response_format');
   switch (format.type) {

@@ -3,7 +3,6 @@ import type { GeminiPart } from './gemini-generate-schema';
 import type { OpenAIChatMessage } from './openai-chat-schema';
 import { openaiContentToGeminiParts, type ContentOptions } from './openai-content-parts';
 import { assertJsonDepth } from '../json-depth';
-import { modelTraits } from '../model-family';
 import { readToolCallSignature, withoutSignatureSuffix } from './thought-signatures';
 
 /** tool_call_id → the function it called and its position among its message's calls, over the whole history. */
@@ -65,7 +64,7 @@ export function toolMessagesToGemini(
   }
   responses.sort((left, right) => left.order - right.order);
   // Images returned by a tool ride inside functionResponse.parts on Gemini 3; older models get them as sibling parts.
-  const nested = (modelTraits(options.model).version ?? 0) >= 3;
+  const nested = options.partLevelMedia;
   if (nested) {
     for (const response of responses) {
       if (response.media.length > 0) response.part.functionResponse!.parts = response.media.map(mediaOnly);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../../errors/sidecar-error';
-import type { ModelTraits } from '../model-family';
+import type { ModelCapabilities } from '../models/capability-types';
 import { jsonSchemaToOpenAPISchema } from '../schema/json-schema-to-openapi';
 import { jsonSchemaForGemini } from '../schema/strip-json-schema';
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from './gemini-generate-schema';
@@ -30,7 +30,7 @@ export interface TranslatedTools {
   warnings: string[];
 }
 
-type SchemaDialect = ModelTraits['schemaDialect'];
+type SchemaDialect = ModelCapabilities['schemaDialect'];
 type Mode = GeminiToolConfig['functionCallingConfig']['mode'];
 
 /** OpenAI tool-choice modes → Gemini `functionCallingConfig.mode` (https://ai.google.dev/gemini-api/docs/function-calling#function_calling_modes). */

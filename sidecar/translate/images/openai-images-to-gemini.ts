@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../../errors/sidecar-error';
 import type { GeminiGenerateContentRequest, GeminiGenerationConfig } from '../chat-completions/gemini-generate-schema';
-import { modelTraits } from '../model-family';
+import { capabilitiesFor } from '../models/model-capabilities';
 import { parseWithParam } from '../parse-with-param';
 import { googleImagesExtensionSchema, type GoogleImagesExtension, type OpenAIImagesRequest } from './openai-images-schema';
 
@@ -94,7 +94,7 @@ export function openaiImagesToGemini(request: OpenAIImagesRequest): TranslatedIm
 
 /** `gemini` for native image-output models, `imagen` for `:predict` models; anything else cannot make images. */
 export function imageModelFamily(model: string): ImageModelFamily {
-  if (modelTraits(model).imageOutput) return 'gemini';
+  if (capabilitiesFor(model).capabilities.output.includes('image')) return 'gemini';
   if (model.startsWith('imagen-')) return 'imagen';
   throw new InvalidRequestError(
     `Model '${model}' cannot generate images. Use a Gemini image model such as gemini-2.5-flash-image, an imagen-* model, or configure an alias.`,

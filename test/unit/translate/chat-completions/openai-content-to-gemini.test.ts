@@ -8,8 +8,8 @@ import {
 import type { OpenAIContentPart } from '@sidecar/translate/chat-completions/openai-chat-schema';
 
 const PARAM = 'messages[1].content[0]';
-const gemini25: ContentPartOptions = { model: 'gemini-2.5-flash', remoteUrls: 'fetch' };
-const gemini3: ContentPartOptions = { model: 'gemini-3-pro-preview', remoteUrls: 'fetch' };
+const gemini25: ContentPartOptions = { partLevelMedia: false, remoteUrls: 'fetch' };
+const gemini3: ContentPartOptions = { partLevelMedia: true, remoteUrls: 'fetch' };
 const FILES_URI = 'https://generativelanguage.googleapis.com/v1beta/files/abc-123';
 
 function translate(part: Record<string, unknown>, options: ContentPartOptions = gemini25) {
@@ -99,7 +99,7 @@ describe('openaiContentPartToGemini', () => {
     {
       name: 'detail high on Gemini 3.1 → part-level mediaResolution HIGH',
       part: { type: 'image_url', image_url: { url: 'data:image/png;base64,aGVsbG8=', detail: 'high' } },
-      options: { model: 'gemini-3.1-flash', remoteUrls: 'pass-through' },
+      options: { partLevelMedia: true, remoteUrls: 'pass-through' },
       expected: { inlineData: { mimeType: 'image/png', data: 'aGVsbG8=' }, mediaResolution: { level: 'MEDIA_RESOLUTION_HIGH' } },
     },
     {
@@ -115,9 +115,9 @@ describe('openaiContentPartToGemini', () => {
       warnings: [`${PARAM}.image_url.detail`],
     },
     {
-      name: 'detail on a model without a version (gemma) → dropped with a warning',
+      name: 'detail on a model without part-level media (gemma) → dropped with a warning',
       part: { type: 'image_url', image_url: { url: 'data:image/png;base64,aGVsbG8=', detail: 'low' } },
-      options: { model: 'gemma-3-27b-it', remoteUrls: 'fetch' },
+      options: { partLevelMedia: false, remoteUrls: 'fetch' },
       expected: { inlineData: { mimeType: 'image/png', data: 'aGVsbG8=' } },
       warnings: [`${PARAM}.image_url.detail`],
     },
