@@ -48,7 +48,7 @@ export function geminiLogprobsToOpenAI(result: GeminiCandidate['logprobsResult']
         entry(top.token ?? '', top.logProbability ?? 0),
       ),
     })),
-    refusal: null,
+    refusal: [],
   };
 }
 

@@ -27,15 +27,21 @@ export interface OpenAIUrlCitation {
   url_citation: { url: string; title: string; start_index: number; end_index: number };
 }
 
-/** `choices[].logprobs`. */
+/** One token of `logprobs.content[]`. */
+export interface OpenAITokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] }>;
+}
+
+/**
+ * `choices[].logprobs`. `refusal` is always a list (empty: Gemini has no refusal tokens), never null: the OpenAI
+ * reference types it as an array of token logprobs, and clients that decode it into a non-nullable list reject null.
+ */
 export interface OpenAILogprobs {
-  content: Array<{
-    token: string;
-    logprob: number;
-    bytes: number[];
-    top_logprobs: Array<{ token: string; logprob: number; bytes: number[] }>;
-  }>;
-  refusal: null;
+  content: OpenAITokenLogprob[];
+  refusal: OpenAITokenLogprob[];
 }
 
 /** `choices[].message` of a chat completion. */

@@ -114,7 +114,7 @@ describe('tool calls out (non-streaming)', () => {
           ],
         },
       ],
-      refusal: null,
+      refusal: [],
     });
   });
 
