@@ -88,6 +88,42 @@ describe('peer regressions through the official openai SDK', () => {
     expect(new Set([...first, ...second]).size).toBe(4);
   });
 
+  // CLIProxyAPI #749 (https://github.com/router-for-me/CLIProxyAPI/issues/749) and #1292
+  // (https://github.com/router-for-me/CLIProxyAPI/issues/1292): `content: ""` beside tool_calls became `{"text":""}`.
+  it.each([
+    { name: 'content ""', content: '' },
+    { name: 'content null', content: null },
+  ])('sends only functionCall parts for an assistant history message with $name and tool_calls', async ({ content }) => {
+    const assistant: OpenAI.Chat.ChatCompletionAssistantMessageParam = {
+      role: 'assistant',
+      content,
+      tool_calls: [
+        { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        { id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz":"CET"}' } },
+      ],
+    };
+    const completion = await client.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [
+        { role: 'user', content: 'Paris weather and time?' },
+        assistant,
+        { role: 'tool', tool_call_id: 'call_a', content: 'sunny' },
+        { role: 'tool', tool_call_id: 'call_b', content: '10:00' },
+      ],
+      tools,
+    });
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    const body = harness.emulator.lastRequest()!.body as { contents: Array<{ role: string; parts: Array<Record<string, unknown>> }> };
+    expect(body.contents[1]).toEqual({
+      role: 'model',
+      parts: [
+        { functionCall: { id: 'call_a', name: 'get_weather', args: { city: 'Paris' } } },
+        { functionCall: { id: 'call_b', name: 'get_time', args: { tz: 'CET' } } },
+      ],
+    });
+    expect(body.contents.flatMap((turn) => turn.parts).filter((part) => 'text' in part && part.text === '')).toEqual([]);
+  });
+
   // envoy ai-gateway PR #2399 (https://github.com/envoyproxy/ai-gateway/pull/2399), LiteLLM PR #23895
   // (https://github.com/BerriAI/litellm/pull/23895): the call and the STOP arrive in different chunks.
   it('ends a stream whose call came early and whose last chunk is STOP with empty text with finish_reason "tool_calls"', async () => {
