@@ -1,19 +1,42 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import { GeminiEmulator } from './gemini-emulator';
 
+/** The demo sidecar's ports unless DEMO_PORT / DEMO_ADMIN_PORT say otherwise: clear of npm start's 8080 and 9090. */
+const DEFAULT_DEMO_PORT = '8081';
+const DEFAULT_DEMO_ADMIN_PORT = '9091';
+
+const City = z.object({ name: z.string(), country: z.string(), population: z.number().int() });
+
 /**
- * `npm run demo`: the Gemini emulator on a free port, the real sidecar (dist/sidecar/main.js) in front of it,
- * one request to prove it answers, then the commands to try. No key and no network needed.
+ * `npm run demo`: the Gemini emulator on a free port, the real sidecar (dist/sidecar/main.js) in front of it, a chat
+ * request and a structured-output request (openai SDK `parse`) to prove it answers, then the commands to try. No key
+ * and no network needed; exits 1 when a check fails.
  */
 async function demo(): Promise<void> {
   const emulator = await GeminiEmulator.start({ chunkIntervalMs: 150 });
-  const port = process.env.PORT ?? '8080';
-  const adminPort = process.env.ADMIN_PORT ?? '9090';
+  const port = process.env.DEMO_PORT || DEFAULT_DEMO_PORT;
+  const adminPort = process.env.DEMO_ADMIN_PORT || DEFAULT_DEMO_ADMIN_PORT;
+  // Ctrl-C should stop the demo at once, so no drain delay (its other settings are the defaults).
+  const configDir = mkdtempSync(join(tmpdir(), 'openai-gemini-sidecar-demo-'));
+  writeFileSync(join(configDir, 'demo.yaml'), 'server:\n  drainDelayMs: 0\n');
   const sidecar = spawn(process.execPath, [resolve(__dirname, '../../sidecar/main.js')], {
-    env: { ...process.env, PORT: port, ADMIN_PORT: adminPort, GEMINI_BASE_URL: emulator.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: {
+      ...process.env,
+      CONFIG_FILE: join(configDir, 'demo.yaml'),
+      PORT: port,
+      ADMIN_PORT: adminPort,
+      GEMINI_BASE_URL: emulator.url,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  let failed = false;
   const stop = () => {
     sidecar.kill('SIGTERM');
     void emulator.close();
@@ -21,10 +44,21 @@ async function demo(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   sidecar.on('exit', (code) => {
-    void emulator.close().then(() => process.exit(code ?? 0));
+    rmSync(configDir, { recursive: true, force: true });
+    void emulator.close().then(() => process.exit(failed ? 1 : (code ?? 0)));
   });
 
-  const base = `http://127.0.0.1:${port}`;
+  try {
+    await showDemo(`http://127.0.0.1:${port}`, adminPort, emulator.url);
+  } catch (error) {
+    process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+    failed = true;
+    stop();
+  }
+}
+
+/** Runs the checks and prints the demo text; throws when a check fails. */
+async function showDemo(base: string, adminPort: string, emulatorUrl: string): Promise<void> {
   await waitForReady(`http://127.0.0.1:${adminPort}/readyz`);
   const answer = await fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
@@ -32,11 +66,13 @@ async function demo(): Promise<void> {
     body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hello from the demo' }] }),
   }).then((response) => response.json());
   const message = (answer as { choices?: Array<{ message?: { content?: string } }> }).choices?.[0]?.message?.content;
+  const structured = await parseCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
-  sidecar  ${base}   (admin http://127.0.0.1:${adminPort}/readyz)
-  Gemini   ${emulator.url}   (local emulator: replies "Echo: <your last message>")
+  sidecar  ${base}   (admin http://127.0.0.1:${adminPort}/readyz; DEMO_PORT / DEMO_ADMIN_PORT change them)
+  Gemini   ${emulatorUrl}   (local emulator: replies "Echo: <your last message>", JSON that fits a requested schema)
   check    POST /v1/chat/completions answered: ${JSON.stringify(message)}
+  check    openai SDK chat.completions.parse (zod schema) ${structured.ok ? 'parsed' : 'FAILED'}: ${structured.text}
 
 Try it (any bearer token works against the emulator):
 
@@ -46,7 +82,13 @@ Try it (any bearer token works against the emulator):
   curl -N ${base}/v1beta/openai/chat/completions -H "Authorization: Bearer demo-key" -H "Content-Type: application/json" \\
     -d '{"model":"gemini-2.5-flash","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Tell me a story"}]}'
 
+Python (needs the openai package, which brings pydantic: pip install openai):
+
   python3 -c 'from openai import OpenAI; c = OpenAI(api_key="demo-key", base_url="${base}/v1beta/openai"); print(c.chat.completions.create(model="gemini-2.5-flash", messages=[{"role": "user", "content": "hi"}]).choices[0].message.content)'
+
+  python3 -c 'from openai import OpenAI; from pydantic import create_model; City = create_model("City", name=(str, ...), country=(str, ...), population=(int, ...)); c = OpenAI(api_key="demo-key", base_url="${base}/v1beta/openai"); print(c.chat.completions.parse(model="gemini-2.5-flash", messages=[{"role": "user", "content": "Name a large city"}], response_format=City).choices[0].message.parsed)'
+
+Node (works inside this repository, where openai is a devDependency; elsewhere first: npm install openai):
 
   node -e 'const OpenAI = require("openai"); new OpenAI({ apiKey: "demo-key", baseURL: "${base}/v1beta/openai" }).chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }).then((r) => console.log(r.choices[0].message.content))'
 
@@ -54,6 +96,23 @@ Prompts containing [block], [safety], [max] or [think] make the emulator answer 
 a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
 answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
 `);
+  if (message === undefined || !structured.ok) throw new Error('a check above did not pass');
+}
+
+/** The openai SDK's structured output against the sidecar: a zod schema in, the parsed object out. */
+async function parseCheck(baseURL: string): Promise<{ ok: boolean; text: string }> {
+  const client = new OpenAI({ apiKey: 'demo-key', baseURL, maxRetries: 0 });
+  try {
+    const completion = await client.chat.completions.parse({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'Name a large city' }],
+      response_format: zodResponseFormat(City, 'city'),
+    });
+    const parsed = completion.choices[0]?.message.parsed;
+    return parsed ? { ok: true, text: JSON.stringify(parsed) } : { ok: false, text: 'no parsed object' };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
+  }
 }
 
 async function waitForReady(url: string): Promise<void> {
