@@ -182,6 +182,43 @@ describe('peer regressions through the official openai SDK', () => {
     ]);
   });
 
+  // opencode #12295 (https://github.com/anomalyco/opencode/issues/12295): "If a schema node has Schema.ref set, then
+  // only description and default can be set alongside it"; LiteLLM PR #40415
+  // (https://github.com/BerriAI/litellm/pull/40415): Gemini ignores `const` in response schemas.
+  it('sends tools and response_format as JSON Schema without $ref siblings, with const as a one-value enum', async () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { kind: { type: 'string', const: 'trip' }, home: { $ref: '#/$defs/Place', title: 'Home', description: 'Where you live' } },
+      required: ['kind', 'home'],
+      additionalProperties: false,
+      $defs: { Place: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } },
+    };
+    const expected = {
+      type: 'object',
+      properties: { kind: { type: 'string', enum: ['trip'] }, home: { $ref: '#/$defs/Place', description: 'Where you live' } },
+      required: ['kind', 'home'],
+      additionalProperties: false,
+      $defs: schema.$defs,
+    };
+    await client.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'plan a trip' }],
+      tools: [{ type: 'function', function: { name: 'plan', parameters: schema } }],
+    });
+    const toolBody = harness.emulator.lastRequest()!.body as { tools: Array<{ functionDeclarations: Array<{ parametersJsonSchema: unknown }> }> };
+    expect(toolBody.tools[0]!.functionDeclarations[0]!.parametersJsonSchema).toEqual(expected);
+
+    const completion = await client.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'plan a trip' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'trip', schema, strict: true } },
+    });
+    const formatBody = harness.emulator.lastRequest()!.body as { generationConfig: Record<string, unknown> };
+    expect(formatBody.generationConfig).toMatchObject({ responseMimeType: 'application/json', responseJsonSchema: expected });
+    expect(JSON.parse(completion.choices[0]!.message.content!)).toMatchObject({ kind: 'trip', home: { city: expect.any(String) } });
+  });
+
   // OpenAI's schema has a token list for logprobs.refusal; a null there fails clients that decode a non-nullable list
   // (same class as openai-agents-python #1616, https://github.com/openai/openai-agents-python/issues/1616).
   it('returns logprobs.refusal as [] in a completion and in every streamed delta that has logprobs', async () => {

@@ -6,7 +6,8 @@ type JsonObject = Record<string, unknown>;
  * Keywords Gemini's legacy `Schema` takes per type (https://ai.google.dev/api/caching#Schema). Anything else is dropped:
  * unknown names fail with "Invalid JSON payload received. Unknown name …", and `properties`/`required` on a non-object
  * type fail with "only allowed for OBJECT type". `title`, `default` and `example` exist in the reference but break on
- * some API versions (python-genai#1732), so they are dropped too.
+ * some API versions (python-genai#1732), so they are dropped too. The peer reports per keyword are listed, with links, at
+ * the top of strip-json-schema.ts and tested one by one in test/unit/translate/schema/gemini-schema-keywords.test.ts.
  */
 const KEYWORDS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   string: ['minLength', 'maxLength', 'pattern'],

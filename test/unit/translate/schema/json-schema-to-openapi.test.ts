@@ -278,16 +278,20 @@ describe('jsonSchemaForGemini', () => {
   const cases: Array<{ name: string; schema: unknown; expected: unknown }> = [
     { name: 'keeps a pydantic model as it is', schema: PYDANTIC_CREATE_USER, expected: PYDANTIC_CREATE_USER },
     {
-      name: 'removes the root $schema and keeps definitions, const and additionalProperties',
+      name: 'removes the root $schema, keeps definitions and additionalProperties, and turns const into a one-value enum',
       schema: ZOD_SEARCH,
-      expected: (({ $schema: _schema, ...rest }) => rest)(ZOD_SEARCH),
+      expected: (({ $schema: _schema, ...rest }) => ({ ...rest, properties: { ...rest.properties, kind: { type: 'string', enum: ['search'] } } }))(ZOD_SEARCH),
     },
     {
       name: 'removes a root strict but keeps a property named strict',
       schema: { type: 'object', strict: true, properties: { strict: { type: 'boolean' } } },
       expected: { type: 'object', properties: { strict: { type: 'boolean' } } },
     },
-    { name: 'keeps a recursive schema (Gemini 2.5+ unrolls it)', schema: { $ref: '#', properties: { a: { $ref: '#' } } }, expected: { $ref: '#', properties: { a: { $ref: '#' } } } },
+    {
+      name: 'keeps a recursive schema (Gemini 2.5+ unrolls it) and drops a root $ref to the root itself',
+      schema: { $ref: '#', properties: { a: { $ref: '#' } } },
+      expected: { properties: { a: { $ref: '#' } } },
+    },
     { name: 'returns a boolean schema unchanged', schema: true, expected: true },
   ];
   it.each(cases)('$name', ({ schema, expected }) => {
