@@ -22,7 +22,54 @@ const DEFAULT_MODEL_ALIASES = {
     model: 'gemini-2.5-flash-image',
     notice: 'gemini-2.5-flash-image-preview was retired; serving gemini-2.5-flash-image',
   },
+  // Shut down (https://ai.google.dev/gemini-api/docs/deprecations); the -latest ids follow Google's newest models.
+  'gemini-3-pro-preview': {
+    model: 'gemini-3.1-pro-preview',
+    notice: 'gemini-3-pro-preview was shut down on 2026-03-09; serving gemini-3.1-pro-preview',
+  },
+  'gemini-2.0-flash': { model: 'gemini-flash-latest', notice: 'gemini-2.0-flash was shut down on 2026-06-01; serving gemini-flash-latest' },
+  'gemini-2.0-flash-001': { model: 'gemini-flash-latest', notice: 'gemini-2.0-flash-001 was shut down on 2026-06-01; serving gemini-flash-latest' },
+  'gemini-2.0-flash-lite': {
+    model: 'gemini-flash-lite-latest',
+    notice: 'gemini-2.0-flash-lite was shut down on 2026-06-01; serving gemini-flash-lite-latest',
+  },
+  'gemini-1.5-pro': { model: 'gemini-pro-latest', notice: 'gemini-1.5-pro was shut down; serving gemini-pro-latest' },
+  'gemini-1.5-flash': { model: 'gemini-flash-latest', notice: 'gemini-1.5-flash was shut down; serving gemini-flash-latest' },
 };
+
+const thinkingLevel = z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH']);
+const parameterSupport = z.enum(['honoured', 'ignored', 'rejected']);
+const modality = z.enum(['text', 'image', 'audio', 'video', 'pdf']);
+
+/** An operator's capability row (config `models.capabilities`); unset fields come from `like` or the nearest family. */
+const capabilityOverrideSchema = z
+  .object({
+    match: z.array(z.string().min(1)).min(1),
+    like: z.string().min(1).optional(),
+    source: z.string().optional(),
+    status: z.enum(['live', 'preview', 'deprecated', 'shut-down']).optional(),
+    thinking: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }).strict(),
+        z.object({ kind: z.literal('level'), levels: z.array(thinkingLevel).min(1), canDisable: z.literal(false).default(false) }).strict(),
+        z.object({ kind: z.literal('budget'), min: z.number().int().min(0), max: z.number().int().positive(), canDisable: z.boolean() }).strict(),
+      ])
+      .optional(),
+    sampling: parameterSupport.optional(),
+    penalties: parameterSupport.optional(),
+    multipleCandidates: z.boolean().optional(),
+    schemaDialect: z.enum(['json-schema', 'openapi']).optional(),
+    thoughtSignatures: z.boolean().optional(),
+    partLevelMedia: z.boolean().optional(),
+    input: z.array(modality).optional(),
+    output: z.array(modality).optional(),
+    inputTokenLimit: z.number().int().positive().optional(),
+    outputTokenLimit: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** One operator row as written in the config. */
+export type CapabilityOverride = z.infer<typeof capabilityOverrideSchema>;
 
 /** Models that get their own metric label value; every other model is counted as `other`. */
 const DEFAULT_METRIC_MODELS = [
@@ -110,6 +157,12 @@ export const configSchema = z
           )
           .default(DEFAULT_MODEL_ALIASES),
         listCacheTtlMs: z.number().int().min(0).default(300_000),
+        /** n > 1 on a model without candidateCount: n parallel calls, or a 400 naming `n` when false. */
+        fanOutCandidates: z.boolean().default(true),
+        /** Ask Gemini's models.get (in the background) about ids the capability table does not know, or about all, or never. */
+        geminiFacts: z.enum(['unknown', 'all', 'off']).default('unknown'),
+        /** Rows put before the built-in capability table: each starts from `like` (or the nearest family) and overrides fields. */
+        capabilities: z.array(capabilityOverrideSchema).default([]),
       })
       .strict()
       .prefault({}),

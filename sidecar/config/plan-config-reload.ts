@@ -19,6 +19,9 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   // per request (routes/)
   'models.aliases',
   'models.listCacheTtlMs',
+  'models.fanOutCandidates',
+  'models.geminiFacts',
+  'models.capabilities',
   'media',
   'tracing.captureContent',
   // logger.level (main.ts)

@@ -19,7 +19,11 @@ import { openaiRequestToGemini, type TranslatedChatRequest } from '../translate/
 import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
+import type { GeminiCallOptions } from '../gemini/active-call';
+import { CandidateFanIn, mergeFannedOutResponses } from '../translate/chat-completions/candidate-fan-in';
 import { chatSpanAttributes } from './chat-span-attributes';
+import { FanOut, interleave } from './fan-out';
+import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 
 interface Call {
@@ -29,13 +33,18 @@ interface Call {
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
 export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
+  const capabilities = new ModelCapabilitiesSource(deps);
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAIChatRequest(req.body);
     const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
     noticeAlias(deps, parsed.request.model, resolved.alias);
     const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
-    const translated = openaiRequestToGemini(request, { remoteUrls: deps.config.media.remoteUrls });
+    const translated = openaiRequestToGemini(request, {
+      remoteUrls: deps.config.media.remoteUrls,
+      capabilities: capabilities.resolve(resolved.model, apiKey),
+      fanOutCandidates: deps.config.models.fanOutCandidates,
+    });
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     if (translated.dummySignatures > 0) {
@@ -68,8 +77,17 @@ async function unaryCompletion(
   call: Call,
   operation: GenAIOperation,
 ): Promise<void> {
-  const raw = await callGemini(deps, operation, () => deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
-  const parsed = safeParseGeminiResponse(raw);
+  const parsed = await callGemini(deps, operation, async () => {
+    if (translated.calls === 1) return safeParseGeminiResponse(await deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
+    const fan = new FanOut(translated.calls, call.signal);
+    try {
+      const raws = await fan.start(call, (each) => deps.gemini.generateContent(translated.model, translated.geminiRequest, each));
+      const responses = raws.map(safeParseGeminiResponse);
+      return responses.every((response) => response !== undefined) ? mergeFannedOutResponses(responses) : undefined;
+    } finally {
+      fan.dispose();
+    }
+  });
   if (!parsed) {
     const error = badResponse();
     operation.fail(error);
@@ -100,7 +118,15 @@ async function streamCompletion(
   operation: GenAIOperation,
 ): Promise<void> {
   // Errors before this resolves (HTTP status from Gemini, connect failures) still get a proper HTTP status.
-  const chunks = await callGemini(deps, operation, () => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, call));
+  const fan = translated.calls > 1 ? new FanOut(translated.calls, call.signal) : undefined;
+  const open = (each: GeminiCallOptions) => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, each);
+  let chunks: AsyncIterable<unknown>;
+  try {
+    chunks = fan ? fannedIn(fan.calls, await callGemini(deps, operation, () => fan.start(call, open))) : await callGemini(deps, operation, () => open(call));
+  } catch (error) {
+    fan?.dispose();
+    throw error;
+  }
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
@@ -139,6 +165,8 @@ async function streamCompletion(
     describeRequest(res, { streamError: rendered.body.error.code ?? rendered.body.error.type });
     sse.fail(rendered.body);
   } finally {
+    fan?.abort();
+    fan?.dispose();
     if (translator.warnings.length > 0) {
       deps.logger.warn({ warnings: translator.warnings, model: translated.model }, 'Gemini stream not fully representable');
     }
@@ -153,6 +181,16 @@ async function callGemini<T>(deps: AppDeps, operation: GenAIOperation, work: () 
     const error = deps.lifecycle.errorFor(thrown);
     operation.fail(error);
     throw error;
+  }
+}
+
+/** The chunks of `calls` parallel streams as one stream: call i's candidate becomes choice i, usage summed. */
+async function* fannedIn(calls: number, streams: ReadonlyArray<AsyncIterable<unknown>>): AsyncGenerator<GeminiGenerateContentResponse> {
+  const fanIn = new CandidateFanIn(calls);
+  for await (const [index, raw] of interleave(streams)) {
+    const parsed = safeParseGeminiResponse(raw);
+    if (!parsed) throw badResponse();
+    yield fanIn.relabel(index, parsed);
   }
 }
 

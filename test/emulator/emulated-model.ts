@@ -21,6 +21,35 @@ export function isProModel(model: string): boolean {
   return /-pro(-|$)/.test(model);
 }
 
+/**
+ * Models whose lowest thinking level is LOW: every Pro, 3.7 / 3.8 Flash and Gemini 4 Argon ("Thinking level MINIMAL is
+ * not supported for this model", seen on 3.8 Flash; https://ai.google.dev/gemini-api/docs/generate-content/latest-model).
+ */
+export function refusesMinimalThinking(model: string): boolean {
+  return isProModel(model) || /^gemini-3\.[78]-flash(-|$)/.test(model) || model === 'gemini-flash-latest' || /^gemini-4/.test(model);
+}
+
+/** Gemini 4 takes thinking levels only: a budget is an error ("Thinking budget is not supported for this model."). */
+export function refusesThinkingBudget(model: string): boolean {
+  return (geminiVersion(model) ?? 0) >= 4;
+}
+
+/** 2.5 Pro and every Gemini 3+ model cannot switch thinking off ("Budget 0 is invalid. This model only works in thinking mode."). */
+export function refusesZeroBudget(model: string): boolean {
+  return isGemini3OrLater(model) || /^gemini-2\.5-pro/.test(model) || /-latest$/.test(model);
+}
+
+/** Gemini 3+ text models answer one candidate per call ("Multiple candidates is not enabled for this model", js-genai#1609). */
+export function refusesCandidateCount(model: string): boolean {
+  return isGemini3OrLater(model) || /-latest$/.test(model);
+}
+
+/** 3.5 Flash-Lite, 3.6+ Flash and Gemini 4 refuse custom presence / frequency penalties (their model pages). */
+export function refusesPenalties(model: string): boolean {
+  const version = geminiVersion(model) ?? 0;
+  return version >= 3.6 || /^gemini-3\.5-flash-lite/.test(model) || model === 'gemini-flash-latest';
+}
+
 /** Speech models, the only ones that answer with AUDIO. */
 export function isAudioModel(model: string): boolean {
   return /-tts|-audio/.test(model);

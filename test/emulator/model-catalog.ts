@@ -81,6 +81,7 @@ export const MODEL_CATALOG: readonly GoogleModel[] = [
   chatModel('gemini-3.6-flash', 'Gemini 3.6 Flash', 'Gemini 3.6 Flash'),
   chatModel('gemini-3.7-flash', 'Gemini 3.7 Flash', 'Gemini 3.7 Flash'),
   chatModel('gemini-3.8-flash', 'Gemini 3.8 Flash', 'Gemini 3.8 Flash'),
+  chatModel('gemini-4-argon', 'Gemini 4 Argon', 'Our most capable model, built to solve the hardest problems.'),
   // The -latest ids Google keeps pointing at its newest stable models.
   chatModel('gemini-flash-latest', 'Gemini Flash Latest', 'Latest release of Gemini Flash'),
   chatModel('gemini-flash-lite-latest', 'Gemini Flash-Lite Latest', 'Latest release of Gemini Flash-Lite'),

@@ -1,4 +1,13 @@
-import { isAudioModel, isGemini3OrLater, isImageModel, isProModel } from './emulated-model';
+import {
+  isAudioModel,
+  isGemini3OrLater,
+  isImageModel,
+  refusesCandidateCount,
+  refusesMinimalThinking,
+  refusesPenalties,
+  refusesThinkingBudget,
+  refusesZeroBudget,
+} from './emulated-model';
 import { fieldViolationsError, googleError, invalidArgument, type GoogleErrorReply } from './google-error';
 import { field, recordField, type JsonObject } from './request-fields';
 import type { ToolsView } from './validate-tools';
@@ -28,6 +37,14 @@ function validateCounts(config: JsonObject, model: string): GoogleErrorReply | u
     // Live wording (google-gemini/gemini-cli#10370): image models answer one candidate only.
     return invalidArgumentMessage(`Multiple candidates is not enabled for models/${model}`);
   }
+  if (typeof candidateCount === 'number' && candidateCount > 1 && refusesCandidateCount(model)) {
+    return invalidArgumentMessage('Multiple candidates is not enabled for this model');
+  }
+  const penalty = ['presencePenalty', 'frequencyPenalty'].find((name) => field(config, name) !== undefined);
+  if (penalty && refusesPenalties(model)) {
+    // Documented as an error on the 3.6 Flash / 3.5 Flash-Lite pages; the wording here is the emulator's own.
+    return invalidArgumentMessage(`${penalty} is not supported for this model.`);
+  }
   const logprobs = field(config, 'logprobs');
   if (typeof logprobs === 'number' && (logprobs < 0 || logprobs > 20)) {
     return fieldViolationsError([`GenerateContentRequest.generation_config.logprobs: logprobs must be in the range [0, 20], got ${logprobs}.`]);
@@ -39,7 +56,12 @@ function validateCounts(config: JsonObject, model: string): GoogleErrorReply | u
 function validateThinking(config: JsonObject, model: string): GoogleErrorReply | undefined {
   const thinking = recordField(config, 'thinkingConfig');
   if (!thinking) return undefined;
+  const budget = field(thinking, 'thinkingBudget');
   const rawLevel = field(thinking, 'thinkingLevel');
+  if (budget !== undefined && rawLevel === undefined) {
+    if (refusesThinkingBudget(model)) return invalidArgumentMessage('Thinking budget is not supported for this model. Use thinking level instead.');
+    if (budget === 0 && refusesZeroBudget(model)) return invalidArgumentMessage('Budget 0 is invalid. This model only works in thinking mode.');
+  }
   if (rawLevel === undefined) return undefined;
   const level = typeof rawLevel === 'string' ? rawLevel.toUpperCase() : '';
   if (!THINKING_LEVELS.has(level)) {
@@ -51,7 +73,7 @@ function validateThinking(config: JsonObject, model: string): GoogleErrorReply |
     return invalidArgumentMessage('You can only set only one of thinking budget and thinking level.');
   }
   if (!isGemini3OrLater(model)) return invalidArgumentMessage('Thinking level is not supported for this model.');
-  if (level === 'MINIMAL' && isProModel(model)) {
+  if (level === 'MINIMAL' && refusesMinimalThinking(model)) {
     // vercel-ai/google-thinking-level-minimal-unsupported.json
     return invalidArgumentMessage('Thinking level MINIMAL is not supported for this model. Please retry with other thinking level.');
   }

@@ -17,6 +17,7 @@ export interface HarnessOverrides {
   metrics?: Partial<SidecarConfig['metrics']>;
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
+  models?: Partial<SidecarConfig['models']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -38,6 +39,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     // One attempt unless a test asks for retries, so a scripted error reaches the client as it is.
     gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 }, ...overrides.gemini },
     media: overrides.media ?? {},
+    models: overrides.models ?? {},
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
