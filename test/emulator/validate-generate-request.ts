@@ -2,6 +2,7 @@ import { fieldViolationsError, googleError, invalidArgument, type GoogleErrorRep
 import { isRecord, snakeCase } from './request-fields';
 import { missingThoughtSignatureError } from './thought-signatures';
 import { validateGenerationConfig } from './validate-generation-config';
+import { validateJsonSchemas } from './validate-json-schema';
 import { PART_DATA_FIELDS, validatePartShapes, type PartList } from './validate-parts';
 import { validateTools, type ToolsView } from './validate-tools';
 
@@ -100,7 +101,10 @@ export function validateGenerateRequest(rawBody: string, body: unknown, model: s
   if (!tools.ok) return tools;
   const config = fields.generationConfig ?? fields.generation_config;
   const generationConfig = isRecord(config) ? config : {};
-  const configError = validateGenerationConfig(generationConfig, model, tools.tools) ?? missingThoughtSignatureError(typedContents, model);
+  const configError =
+    validateGenerationConfig(generationConfig, model, tools.tools) ??
+    validateJsonSchemas(generationConfig, tools.tools) ??
+    missingThoughtSignatureError(typedContents, model);
   if (configError) return { ok: false, error: configError };
   return { ok: true, request: { contents: typedContents, systemInstruction: typedSystem, generationConfig, tools: tools.tools } };
 }

@@ -194,3 +194,16 @@ describe('markdown JSON', () => {
     expect(value.name).toBe('Ada');
   });
 });
+
+describe('$ref with siblings', () => {
+  it('answers 400 like Gemini when a $ref node carries fields other than $-keywords, description and default', async () => {
+    const schema = { type: 'object', properties: { a: { $ref: '#/$defs/A', title: 'A thing' } }, $defs: { A: { type: 'string' } } };
+    const bad = await generate(emulator, 'gemini-2.5-flash', userBody('x', { generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema } }));
+    const fine = { ...schema, properties: { a: { $ref: '#/$defs/A', description: 'kept' } } };
+    const good = await generate(emulator, 'gemini-2.5-flash', userBody('x', { generationConfig: { responseMimeType: 'application/json', responseJsonSchema: fine } }));
+
+    expect(bad.status).toBe(400);
+    expect(bad.json.error?.message).toMatch(/^Schema\.ref 'A' was set alongside unsupported fields/);
+    expect(good.status).toBe(200);
+  });
+});
