@@ -55,8 +55,12 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       expect(output).toContain(`sidecar  http://127.0.0.1:${port}   (admin http://127.0.0.1:${adminPort}/readyz`);
       expect(output).toContain('check    POST /v1/chat/completions answered: "Echo: Hello from the demo"');
       expect(output).toMatch(/check {4}openai SDK chat\.completions\.parse \(zod schema\) parsed: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
+      expect(output).toMatch(/check {4}AI SDK generateObject \(zod schema\) generated: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
+      expect(output).not.toContain('Warning');
       expect(output).toContain('pip install openai');
-      expect(output).toContain('npm install openai');
+      expect(output).toContain('pip install langchain-openai');
+      expect(output).toContain('with_structured_output(City, method="json_schema")');
+      expect(output).toContain('npm install openai ai @ai-sdk/openai zod');
       expect(output).toContain('chat.completions.parse(model="gemini-2.5-flash"');
       expect((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status).toBe(200);
       demo.child.kill('SIGINT');

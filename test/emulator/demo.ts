@@ -67,12 +67,14 @@ async function showDemo(base: string, adminPort: string, emulatorUrl: string): P
   }).then((response) => response.json());
   const message = (answer as { choices?: Array<{ message?: { content?: string } }> }).choices?.[0]?.message?.content;
   const structured = await parseCheck(`${base}/v1`);
+  const generated = await generateObjectCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
   sidecar  ${base}   (admin http://127.0.0.1:${adminPort}/readyz; DEMO_PORT / DEMO_ADMIN_PORT change them)
   Gemini   ${emulatorUrl}   (local emulator: replies "Echo: <your last message>", JSON that fits a requested schema)
   check    POST /v1/chat/completions answered: ${JSON.stringify(message)}
   check    openai SDK chat.completions.parse (zod schema) ${structured.ok ? 'parsed' : 'FAILED'}: ${structured.text}
+  check    AI SDK generateObject (zod schema) ${generated.ok ? 'generated' : 'FAILED'}: ${generated.text}
 
 Try it (any bearer token works against the emulator):
 
@@ -88,15 +90,36 @@ Python (needs the openai package, which brings pydantic: pip install openai):
 
   python3 -c 'from openai import OpenAI; from pydantic import create_model; City = create_model("City", name=(str, ...), country=(str, ...), population=(int, ...)); c = OpenAI(api_key="demo-key", base_url="${base}/v1beta/openai"); print(c.chat.completions.parse(model="gemini-2.5-flash", messages=[{"role": "user", "content": "Name a large city"}], response_format=City).choices[0].message.parsed)'
 
-Node (works inside this repository, where openai is a devDependency; elsewhere first: npm install openai):
+LangChain's with_structured_output (pip install langchain-openai):
+
+  python3 -c 'from langchain_openai import ChatOpenAI; from pydantic import create_model; City = create_model("City", name=(str, ...), country=(str, ...)); m = ChatOpenAI(model="gemini-2.5-flash", api_key="demo-key", base_url="${base}/v1"); print(m.with_structured_output(City, method="json_schema").invoke("Name a large city"))'
+
+Node (works inside this repository, where openai, ai, @ai-sdk/openai and zod are devDependencies; elsewhere first:
+npm install openai ai @ai-sdk/openai zod; Node 22 or newer):
 
   node -e 'const OpenAI = require("openai"); new OpenAI({ apiKey: "demo-key", baseURL: "${base}/v1beta/openai" }).chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "hi" }] }).then((r) => console.log(r.choices[0].message.content))'
+
+  node --input-type=module -e 'import { generateObject } from "ai"; import { createOpenAI } from "@ai-sdk/openai"; import { z } from "zod"; const { object } = await generateObject({ model: createOpenAI({ baseURL: "${base}/v1", apiKey: "demo-key" }).chat("gemini-2.5-flash"), schema: z.object({ name: z.string(), population: z.number() }), prompt: "Name a large city" }); console.log(object)'
 
 Prompts containing [block], [safety], [max] or [think] make the emulator answer a blocked prompt, a safety stop,
 a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
 answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
 `);
-  if (message === undefined || !structured.ok) throw new Error('a check above did not pass');
+  if (message === undefined || !structured.ok || !generated.ok) throw new Error('a check above did not pass');
+}
+
+/** The Vercel AI SDK (ESM, so imported dynamically) through its OpenAI chat model: generateObject with a zod schema. */
+async function generateObjectCheck(baseURL: string): Promise<{ ok: boolean; text: string }> {
+  try {
+    // generateObject still works in AI SDK 7 but warns that it is deprecated; the demo shows it, so it stays quiet.
+    (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+    const [{ generateObject }, { createOpenAI }] = await Promise.all([import('ai'), import('@ai-sdk/openai')]);
+    const model = createOpenAI({ baseURL, apiKey: 'demo-key' }).chat('gemini-2.5-flash');
+    const { object } = await generateObject({ model, schema: City, prompt: 'Name a large city', maxRetries: 0 });
+    return { ok: true, text: JSON.stringify(object) };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
+  }
 }
 
 /** The openai SDK's structured output against the sidecar: a zod schema in, the parsed object out. */
