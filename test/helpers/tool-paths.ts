@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 // provisioning wrote to <cache>/missing/<tool> and the command to run.
 
 /** A tool test/tools/provision-tools.sh provisions. */
-export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'helm3' | 'helm4' | 'kubernetes-validate' | 'py-clients';
+export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server' | 'helm3' | 'helm4' | 'kubernetes-validate' | 'py-clients';
 
 /** The command that installs each tool, for the failure message when provisioning left no reason behind. */
 const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
@@ -15,6 +15,7 @@ const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
   promtool: '"apt-get install prometheus" as root',
   deck: '"apt-get install deck" as root',
   nginx: '"apt-get install nginx" as root',
+  'redis-server': '"apt-get install redis-server" as root',
   helm3: '"bash test/chart/install-chart-tools.sh"',
   helm4: '"bash test/chart/install-chart-tools.sh"',
   'kubernetes-validate': '"bash test/chart/install-chart-tools.sh"',
@@ -47,7 +48,7 @@ export function missingToolError(tool: ProvisionedTool, lookedAt: string): Error
 }
 
 /** An executable of a Debian package: the absolute path from PATH, /usr/sbin or /usr/bin; a clear error otherwise. */
-export function systemTool(tool: 'prometheus' | 'promtool' | 'deck' | 'nginx'): string {
+export function systemTool(tool: 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server'): string {
   const directories = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/bin'];
   const found = directories.map((directory) => join(directory, tool)).find(executable);
   if (found) return found;

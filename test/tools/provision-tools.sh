@@ -3,6 +3,7 @@
 # jest's globalSetup). A tool already there costs a check; a missing one is installed:
 #   prometheus, promtool  Debian package prometheus (apt-get)                       test/observability
 #   deck, nginx           Debian packages deck, nginx (apt-get)                      test/deploy
+#   redis-server          Debian package redis-server (apt-get)                      test/integration/store
 #   helm3, helm4          go install helm.sh/helm/v3|v4/cmd/helm at pinned versions  test/chart
 #   kubernetes-validate   a venv from test/chart/requirements.txt (PyPI)             test/chart
 #   py-clients            a venv from test/tools/python-clients.txt (PyPI)          the Python client tests
@@ -36,7 +37,7 @@ mkdir -p "$TOOLS/bin" "$MISSING" "$LOGS" || { echo "cannot create the tools cach
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 case "${1:-all}" in
-  all) SELECTED="prometheus promtool deck nginx helm3 helm4 kubernetes-validate py-clients" ;;
+  all) SELECTED="prometheus promtool deck nginx redis-server helm3 helm4 kubernetes-validate py-clients" ;;
   chart) SELECTED="helm3 helm4 kubernetes-validate" ;;
   *) echo "usage: $0 [all|chart]" >&2; exit 2 ;;
 esac
@@ -69,7 +70,7 @@ on_path() { command -v "$1" >/dev/null 2>&1; }
 
 # --- Debian packages --------------------------------------------------------------------------------------------------
 
-declare -A PACKAGE_OF=([prometheus]=prometheus [promtool]=prometheus [deck]=deck [nginx]=nginx)
+declare -A PACKAGE_OF=([prometheus]=prometheus [promtool]=prometheus [deck]=deck [nginx]=nginx [redis-server]=redis-server)
 # Debian's python3 makes venvs only with python3-venv installed (ensurepip); only a real attempt tells.
 python_has_venv() {
   local probe="$RESULTS/venv-probe"
@@ -81,7 +82,7 @@ python_has_venv() {
 
 # The Debian packages the selected tools need and lack (python3-venv only when a venv has to be built without it).
 apt_packages=()
-for tool in prometheus promtool deck nginx; do
+for tool in prometheus promtool deck nginx redis-server; do
   if selected "$tool" && ! on_path "$tool" && [[ " ${apt_packages[*]} " != *" ${PACKAGE_OF[$tool]} "* ]]; then
     apt_packages+=("${PACKAGE_OF[$tool]}")
   fi
@@ -94,16 +95,17 @@ if { { selected kubernetes-validate && venv_wanted "$TOOLS/venv" "$CHART_REQUIRE
   apt_packages+=(python3-venv)
 fi
 
-# Stops what a package started: prometheus on :9090 is the sidecar's default ADMIN_PORT, nginx listens on :80; the
-# tests start their own. (policy-rc.d, below, normally keeps them from starting at all.)
+# Stops what a package started: prometheus on :9090 is the sidecar's default ADMIN_PORT, nginx listens on :80,
+# redis-server on :6379; the tests start their own. (policy-rc.d, below, normally keeps them from starting at all.)
 stop_packaged_services() {
   local service
-  for service in prometheus nginx; do
+  for service in prometheus nginx redis-server; do
     if [ -d /run/systemd/system ] && { systemctl is-enabled --quiet "$service" || systemctl is-active --quiet "$service"; } 2>/dev/null; then
       systemctl disable --now "$service" >>"$LOGS/apt.log" 2>&1 || true
     fi
   done
   pkill -u prometheus -x prometheus 2>/dev/null || true
+  pkill -u redis -x redis-server 2>/dev/null || true
   if [ -s /run/nginx.pid ]; then kill "$(cat /run/nginx.pid)" 2>/dev/null || true; fi
 }
 
@@ -143,7 +145,7 @@ provision_apt() {
       continue
     fi
     local tools=() tool
-    for tool in prometheus promtool deck nginx; do [ "${PACKAGE_OF[$tool]}" = "$package" ] && selected "$tool" && tools+=("$tool"); done
+    for tool in prometheus promtool deck nginx redis-server; do [ "${PACKAGE_OF[$tool]}" = "$package" ] && selected "$tool" && tools+=("$tool"); done
     if on_path "${tools[0]}"; then
       version="$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null)"
       for tool in "${tools[@]}"; do installed "$tool" "$version" "apt-get install $package" "$seconds"; done
@@ -152,7 +154,7 @@ provision_apt() {
     fi
   done
 }
-for tool in prometheus promtool deck nginx; do
+for tool in prometheus promtool deck nginx redis-server; do
   if selected "$tool" && on_path "$tool"; then present "$tool"; fi
 done
 
