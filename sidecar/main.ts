@@ -12,6 +12,7 @@ import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
 import { Lifecycle } from './server/lifecycle';
 import { API_HEADERS_TIMEOUT_MS, API_KEEP_ALIVE_TIMEOUT_MS } from './server/server-timeouts';
+import { createResponseStore } from './store/create-response-store';
 
 interface ShutdownParts {
   signal: string;
@@ -51,7 +52,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   }
   adminHttp.close();
   adminHttp.closeAllConnections();
-  await Promise.allSettled([gemini.close(), loadedTelemetryShutdown()?.()]);
+  await Promise.allSettled([gemini.close(), deps.responseStore?.close(), loadedTelemetryShutdown()?.()]);
   logger.info('stopped');
   logger.flush();
   setTimeout(() => process.exit(0), 50).unref();
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   const gemini = createGeminiClient(config, metrics, logger, () => deps.config);
   const readiness: Readiness = { ready: false };
   const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
-  const deps: AppDeps = { config, gemini, logger, metrics, tracer, lifecycle };
+  const responseStore = createResponseStore(config, logger);
+  const deps: AppDeps = { config, gemini, logger, metrics, tracer, lifecycle, responseStore };
   const app = createApp(deps);
   const apiHttp = createServer(app);
   const socketHttp = config.server.socketPath ? createServer(app) : undefined;

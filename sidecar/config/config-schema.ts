@@ -90,6 +90,11 @@ const DEFAULT_METRIC_MODELS = [
   'imagen-4.0-generate-001',
 ];
 
+/** base64 of exactly 32 bytes (an AES-256 key, e.g. `openssl rand -base64 32`); the message never shows the value. */
+const base64Key = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value.trim()), { error: 'must be the base64 of 32 random bytes (openssl rand -base64 32)' });
+
 /** Every key of the sidecar's configuration, with its default. Env overlays are listed in ENV_OVERRIDES. */
 export const configSchema = z
   .object({
@@ -189,6 +194,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Where `store: true` Responses live for previous_response_id and GET: a Redis every replica reaches. */
+    store: z
+      .object({
+        /** Unset: no store (`store` is answered as not stored, previous_response_id is a 400). */
+        redisUrl: z.url({ protocol: /^rediss?$/, hostname: /^.+$/, error: 'must be a redis:// or rediss:// URL with a host' }).optional(),
+        redisPassword: z.string().min(1).optional(),
+        /** Seals every stored value (AES-256-GCM); required with redisUrl. */
+        encryptionKey: base64Key.optional(),
+        /** 30 days, OpenAI's own retention for stored responses. */
+        ttlSeconds: z.number().int().positive().default(2_592_000),
+        /** Largest entry (the turn's whole input plus the response, as JSON); larger ones are not stored. */
+        maxEntryBytes: z.number().int().positive().default(4_194_304),
+      })
+      .strict()
+      .superRefine((store, context) => {
+        if (store.redisUrl !== undefined && store.encryptionKey === undefined) {
+          context.addIssue({ code: 'custom', path: ['encryptionKey'], message: 'is required when store.redisUrl is set: stored responses are encrypted with it' });
+        }
+      })
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -219,4 +244,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },
+  { env: 'REDIS_PASSWORD', path: ['store', 'redisPassword'], kind: 'string' },
+  { env: 'STORE_ENCRYPTION_KEY', path: ['store', 'encryptionKey'], kind: 'string' },
 ];

@@ -24,7 +24,7 @@ export function configFilePath(env: Env = process.env, cwd: string = process.cwd
 }
 
 /** Env variables holding keys: named in errors, never shown. */
-const SECRET_ENV = new Set(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS']);
+const SECRET_ENV = new Set(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS', 'REDIS_URL', 'REDIS_PASSWORD', 'STORE_ENCRYPTION_KEY']);
 
 /** Reads the YAML file, overlays the environment, validates once and freezes. The only reader of process.env. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {

@@ -3,6 +3,7 @@ import type { GeminiCallOptions } from '../gemini/active-call';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
+import type { ResponseStore } from '../store/response-store';
 import type { Lifecycle } from './lifecycle';
 
 /** The upstream operations routes need; GeminiClient implements it, tests may pass their own. */
@@ -28,4 +29,6 @@ export interface AppDeps {
   metrics: SidecarMetrics;
   tracer: Tracer;
   lifecycle: Lifecycle;
+  /** Where `store: true` Responses live (Redis), shared by replicas; undefined when none is configured. */
+  responseStore?: ResponseStore;
 }

@@ -46,7 +46,8 @@ export class RedisResponseStore implements ResponseStore {
   private readonly options: RedisResponseStoreOptions;
   private readonly connectTimeoutMs: number;
   private readonly client: RedisClientType;
-  private readonly target: string;
+  /** scheme://host:port of the Redis, for logs (no credentials). */
+  readonly target: string;
   private connecting: Promise<void> | undefined;
   /** The last connection failure while not ready: requests fail fast until the client is ready again. */
   private outage: Error | undefined;

@@ -642,7 +642,10 @@ describe('values.schema.json', () => {
   it('describes the sidecar config with the keys of the sidecar\'s own schema, less the derived ones and the keys', () => {
     const chartConfig = (valuesSchema().properties?.config ?? {}) as SchemaNode;
     const sidecarSchema = z.toJSONSchema(configSchema, { io: 'input' }) as SchemaNode;
-    const derivedOrSecret = ['server.port', 'server.adminPort', 'server.socketPath', 'server.drainDelayMs', 'server.shutdownTimeoutMs', 'gemini.apiKey', 'gemini.apiKeys', 'auth', 'auth.clientKeys'];
+    const derivedOrSecret = [
+      'server.port', 'server.adminPort', 'server.socketPath', 'server.drainDelayMs', 'server.shutdownTimeoutMs', 'gemini.apiKey', 'gemini.apiKeys', 'auth', 'auth.clientKeys',
+      'store.redisUrl', 'store.redisPassword', 'store.encryptionKey',
+    ];
     const sidecarKeys = schemaKeyPaths(sidecarSchema).filter((path) => !derivedOrSecret.includes(path) && !path.startsWith('models.aliases.'));
     expect(schemaKeyPaths(chartConfig).filter((path) => !path.startsWith('models.aliases.')).sort()).toEqual(sidecarKeys.sort());
   });

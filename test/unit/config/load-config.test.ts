@@ -50,6 +50,7 @@ const DEFAULTS = {
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
   metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
   tracing: { captureContent: false },
+  store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
   logging: { level: 'info' },
 };
 

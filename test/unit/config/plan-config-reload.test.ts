@@ -22,7 +22,11 @@ function leafKeys(tree: unknown, prefix = ''): string[] {
 
 /** Every key of the schema, dotted, from a config with every optional key set (the aliases record as one key). */
 function schemaLeafKeys(): string[] {
-  const full = config({ server: { socketPath: '/tmp/s.sock' }, gemini: { apiKey: 'k', apiKeysFile: '/k' } });
+  const full = config({
+    server: { socketPath: '/tmp/s.sock' },
+    gemini: { apiKey: 'k', apiKeysFile: '/k' },
+    store: { redisUrl: 'redis://redis:6379', redisPassword: 'p', encryptionKey: Buffer.alloc(32).toString('base64') },
+  });
   return leafKeys(full).filter((key) => !key.startsWith('models.aliases.')).concat('models.aliases');
 }
 
@@ -112,6 +116,11 @@ describe('LIVE_CONFIG_KEYS', () => {
       'server.maxConcurrentRequests',
       'server.port',
       'server.socketPath',
+      'store.encryptionKey',
+      'store.maxEntryBytes',
+      'store.redisPassword',
+      'store.redisUrl',
+      'store.ttlSeconds',
     ]);
   });
 });
