@@ -111,6 +111,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* Checks that fail the render with a message naming the value to fix. */}}
 {{- define "ogs.validate" -}}
+{{- $redis := .Values.store.redis }}
+{{- if and $redis.url (not $redis.existingSecret) (not $redis.encryptionKey) }}
+{{- fail "store.redis.url needs the store encryption key: store.redis.existingSecret (with the key under store.redis.encryptionKeyKey) or store.redis.encryptionKey (openssl rand -base64 32)" }}
+{{- end }}
 {{- if include "ogs.sidecar" . }}
 {{- if not .Values.sidecar.podSelector }}
 {{- fail "mode=sidecar needs sidecar.podSelector: the labels of the ingress pods the container is added to (PodMonitor and NetworkPolicy select them)" }}
@@ -168,6 +172,44 @@ of CPU per request saved; trace ids still reach the log lines). Empty when extra
 {{- end }}
 {{- end }}
 
+{{/* "true" when the chart creates <fullname>-store for the response store's password and encryption key. */}}
+{{- define "ogs.storeSecretCreated" -}}
+{{- $redis := .Values.store.redis }}
+{{- if and $redis.url (not $redis.existingSecret) $redis.encryptionKey }}true{{ end }}
+{{- end }}
+
+{{/* The port of store.redis.url: the one it names, else Redis's 6379. */}}
+{{- define "ogs.redisPort" -}}
+{{- $host := (urlParse .Values.store.redis.url).host }}
+{{- $parts := splitList ":" $host }}
+{{- if and (gt (len $parts) 1) (not (hasSuffix "]" $host)) }}{{ last $parts }}{{ else }}6379{{ end }}
+{{- end }}
+
+{{/* The response store's variables: REDIS_URL, and the password and encryption key from a Secret. */}}
+{{- define "ogs.storeEnv" -}}
+{{- $redis := .Values.store.redis }}
+{{- if $redis.url }}
+{{- $secret := $redis.existingSecret | default (printf "%s-store" (include "ogs.fullname" .)) }}
+- name: REDIS_URL
+  value: {{ $redis.url | quote }}
+{{- if or $redis.existingSecret $redis.password }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $redis.passwordKey }}
+      {{- if $redis.existingSecret }}
+      optional: true
+      {{- end }}
+{{- end }}
+- name: STORE_ENCRYPTION_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $redis.encryptionKeyKey }}
+{{- end }}
+{{- end }}
+
 {{/* Environment of the container. */}}
 {{- define "ogs.env" -}}
 - name: CONFIG_FILE
@@ -220,6 +262,7 @@ of CPU per request saved; trace ids still reach the log lines). Empty when extra
       key: SIDECAR_API_KEYS
 {{- end }}
 {{- end }}
+{{- include "ogs.storeEnv" . }}
 {{- include "ogs.otelEnv" . }}
 {{- with .Values.extraEnvVars }}
 {{ toYaml . }}
