@@ -49,6 +49,7 @@ export class RedisResponseStore implements ResponseStore {
   /** scheme://host:port of the Redis, for logs (no credentials). */
   readonly target: string;
   private connecting: Promise<void> | undefined;
+  private waiting: Promise<void> | undefined;
   /** The last connection failure while not ready: requests fail fast until the client is ready again. */
   private outage: Error | undefined;
   private closed = false;
@@ -125,16 +126,29 @@ export class RedisResponseStore implements ResponseStore {
       () => undefined,
       () => undefined, // only close() ends the connection loop; close() reports itself
     );
-    const signal = AbortSignal.timeout(this.connectTimeoutMs);
     try {
-      // once() rejects on the client's 'error' event: a failed attempt fails this request at once.
-      await once(this.client, 'ready', { signal });
+      await this.connection();
     } catch (error) {
       if (this.client.isReady) return this.client;
-      const timedOut = signal.aborted;
+      const timedOut = (error as Error).name === 'AbortError';
       throw unavailable(timedOut ? `Redis did not accept a connection within ${this.connectTimeoutMs} ms` : `Redis cannot be reached (${describe(error)})`, error);
     }
     return this.client;
+  }
+
+  /**
+   * The next 'ready', or the next connection error, or the connect timeout, whichever comes first; one wait shared by
+   * every request arriving meanwhile (a burst at start-up adds one listener, not one per request).
+   */
+  private connection(): Promise<void> {
+    this.waiting ??= once(this.client, 'ready', { signal: AbortSignal.timeout(this.connectTimeoutMs) }).then(
+      () => void (this.waiting = undefined),
+      (error: unknown) => {
+        this.waiting = undefined;
+        throw error;
+      },
+    );
+    return this.waiting;
   }
 
   /** The first failure of an outage is logged at warn, the retries at debug. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createClient, RESP_TYPES, type RedisClientType } from '@redis/client';
@@ -170,6 +171,18 @@ describe('RedisResponseStore', () => {
     expect(await replicaB.get(ALICE, 'resp_shared')).toEqual(entry('resp_shared'));
     expect(await replicaB.delete(ALICE, 'resp_shared')).toBe(true);
     expect(await replicaA.get(ALICE, 'resp_shared')).toBeUndefined();
+  });
+
+  it('serves a burst of first requests over one connection wait (no listener per request)', async () => {
+    const ids = Array.from({ length: 40 }, (_, index) => `resp_burst_${index}`);
+    for (const url of [server.url, `redis://127.0.0.1:${await freePort()}`]) {
+      const responses = store({ url });
+      const pending = ids.map((id) => responses.get(ALICE, id).then(() => 'served', (error: StoreError) => error.code));
+      // White-box: node's EventEmitter warns (MaxListenersExceededWarning) past 10 listeners, which jest does not surface.
+      const client = (responses as unknown as { client: EventEmitter }).client;
+      expect(client.listenerCount('ready')).toBeLessThanOrEqual(2);
+      expect(new Set(await Promise.all(pending))).toEqual(new Set([url === server.url ? 'served' : STORE_UNAVAILABLE]));
+    }
   });
 
   it('fails with StoreError after close()', async () => {
