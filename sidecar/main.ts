@@ -1,9 +1,12 @@
 import './require-supported-node';
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { readApiKeysFile, type ApiKeysFile, type ApiKeysFileWatcher } from './config/api-keys-file';
+import { authModeOf, requireCallerAuth } from './config/caller-auth';
+import type { SidecarConfig } from './config/config-schema';
 import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';
 import { ConfigError, configFilePath, loadConfig } from './config/load-config';
-import { createGeminiClient } from './gemini/create-gemini-client';
+import { createGeminiClient, watchPoolKeysFile } from './gemini/create-gemini-client';
 import { describeKeyMode } from './gemini/key-mode';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
@@ -23,6 +26,7 @@ interface ShutdownParts {
   adminHttp: Server;
   gemini: { close(): Promise<void> };
   reloader: ConfigReloader;
+  keysWatcher: ApiKeysFileWatcher | undefined;
 }
 
 /**
@@ -36,6 +40,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   const { config, logger, lifecycle } = deps;
   readiness.ready = false;
   parts.reloader.stop();
+  parts.keysWatcher?.stop();
   logger.info({ signal: parts.signal, drainDelayMs: config.server.drainDelayMs, inflight: lifecycle.active }, 'shutting down');
   await sleep(config.server.drainDelayMs);
   lifecycle.startDraining();
@@ -85,13 +90,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Process entry: config → deps → servers; SIGTERM/SIGINT stop accepting, let requests finish, exit 0. */
-async function main(): Promise<void> {
-  const configFile = configFilePath();
-  const configBaseline = configFileFingerprint(configFile);
-  let config;
+/** The validated config, the caller-auth check and the key file's keys; a ConfigError exits 1 with its one line. */
+function startupConfig(): { config: SidecarConfig; keysFile: ApiKeysFile | undefined } {
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    requireCallerAuth(config);
+    return { config, keysFile: config.gemini.apiKeysFile ? readApiKeysFile(config.gemini.apiKeysFile) : undefined };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`openai-gemini-sidecar: ${error.message}\n`);
@@ -99,10 +103,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+/** Process entry: config → deps → servers; SIGTERM/SIGINT stop accepting, let requests finish, exit 0. */
+async function main(): Promise<void> {
+  const configFile = configFilePath();
+  const configBaseline = configFileFingerprint(configFile);
+  const { config, keysFile } = startupConfig();
   const logger = createLogger(config.logging.level);
   const { metrics, tracer } = createTelemetry(config);
   // deps.config is the running config: routes read it per request, the Gemini client per call; reloads replace it.
-  const gemini = createGeminiClient(config, metrics, logger, () => deps.config);
+  const gemini = createGeminiClient(config, metrics, logger, () => deps.config, keysFile?.keys ?? []);
+  const keysWatcher =
+    keysFile && watchPoolKeysFile(gemini, config, { baseline: keysFile.fingerprint, intervalMs: config.server.configReloadIntervalMs, metrics, logger });
   const readiness: Readiness = { ready: false };
   const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
   const responseStore = createResponseStore(config, logger);
@@ -123,7 +136,7 @@ async function main(): Promise<void> {
     { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl },
     'openai-gemini-sidecar listening',
   );
-  const { message: keyModeMessage, ...keyMode } = describeKeyMode(gemini.keyPool?.states().map((key) => key.fingerprint) ?? []);
+  const { message: keyModeMessage, ...keyMode } = describeKeyMode(gemini.keyPool?.states().map((key) => key.fingerprint) ?? [], authModeOf(config));
   logger.info(keyMode, keyModeMessage);
   const reloader = startConfigReloader({
     file: configFile,
@@ -142,7 +155,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void shutDown({ signal, deps, readiness, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini, reloader });
+    void shutDown({ signal, deps, readiness, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini, reloader, keysWatcher });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

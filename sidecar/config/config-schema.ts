@@ -127,6 +127,8 @@ export const configSchema = z
         idleTimeoutMs: milliseconds.default(300_000),
         totalTimeoutMs: milliseconds.default(900_000),
         maxEventBytes: z.number().int().positive().default(67_108_864),
+        /** A pool key Gemini calls invalid is skipped this long, then tried again (a re-enabled or fixed key comes back). */
+        invalidKeyCooldownMs: milliseconds.default(600_000),
         retry: z
           .object({
             maxAttempts: z.number().int().min(1).max(10).default(3),
@@ -143,6 +145,8 @@ export const configSchema = z
     auth: z
       .object({
         clientKeys: z.array(z.string().min(16)).default([]),
+        /** The ingress in front authenticates callers: the sidecar may hold Gemini keys without client keys. */
+        trustIngress: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -230,7 +234,7 @@ export type SidecarConfig = z.infer<typeof configSchema>;
 export interface EnvOverride {
   env: string;
   path: readonly [string, string];
-  kind: 'string' | 'integer' | 'list';
+  kind: 'string' | 'integer' | 'list' | 'boolean';
 }
 
 /** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
@@ -242,6 +246,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'GEMINI_API_KEYS', path: ['gemini', 'apiKeys'], kind: 'list' },
   { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },
   { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
+  { env: 'SIDECAR_TRUST_INGRESS', path: ['auth', 'trustIngress'], kind: 'boolean' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },

@@ -48,10 +48,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     const key = path.length > 0 ? path.join('.') : '(root)';
     throw new ConfigError(`Invalid configuration ${key} (${source(path)}): ${issue?.message ?? 'invalid value'}`);
   }
-  const config = withKeysFromFile(result.data);
-  if (config.auth.clientKeys.length > 0 && !config.gemini.apiKey && config.gemini.apiKeys.length === 0) {
+  const config = result.data;
+  if (config.auth.clientKeys.length > 0 && !config.gemini.apiKey && config.gemini.apiKeys.length === 0 && !config.gemini.apiKeysFile) {
     throw new ConfigError(
-      `Invalid configuration auth.clientKeys (${source(['auth', 'clientKeys'])}): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY or gemini.apiKeys / GEMINI_API_KEYS)`,
+      `Invalid configuration auth.clientKeys (${source(['auth', 'clientKeys'])}): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY, gemini.apiKeys / GEMINI_API_KEYS or gemini.apiKeysFile / GEMINI_API_KEYS_FILE)`,
     );
   }
   const { port, adminPort, socketPath } = config.server;
@@ -91,23 +91,9 @@ function hasPath(tree: unknown, path: readonly (PropertyKey | undefined)[]): boo
 
 function envValue(kind: EnvOverride['kind'], raw: string): unknown {
   if (kind === 'integer') return /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (kind === 'boolean') return ['true', 'false'].includes(raw.trim().toLowerCase()) ? raw.trim().toLowerCase() === 'true' : raw;
   if (kind === 'list') return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   return raw;
-}
-
-/** Keys from a mounted file or Secret (one per line, # comments) join the pool; the file is read once, here. */
-function withKeysFromFile(config: SidecarConfig): SidecarConfig {
-  const file = config.gemini.apiKeysFile;
-  if (!file) return config;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read gemini.apiKeysFile (env GEMINI_API_KEYS_FILE) ${file}: ${(error as Error).message}`);
-  }
-  const keys = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
-  if (keys.length === 0) throw new ConfigError(`gemini.apiKeysFile (env GEMINI_API_KEYS_FILE) ${file} holds no key`);
-  return { ...config, gemini: { ...config.gemini, apiKeys: [...config.gemini.apiKeys, ...keys] } };
 }
 
 function readYaml(file: string): Tree {

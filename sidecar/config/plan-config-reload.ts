@@ -3,8 +3,9 @@ import type { SidecarConfig } from './config-schema';
 
 /**
  * Keys a running sidecar applies from a changed config file, with where each is read. Every other key (listen
- * addresses, body limit, concurrency limit, Gemini endpoint, keys and connection timeouts, client keys, metrics) is
- * built into a server, agent or registry at start-up and needs a restart.
+ * addresses, body limit, concurrency limit, Gemini endpoint, keys and connection timeouts, client keys and the
+ * trust in the ingress, metrics) is built into a server, agent or registry, or checked, at start-up and needs a
+ * restart. The keys of GEMINI_API_KEYS_FILE are re-read by a watcher of their own (create-gemini-client.ts).
  */
 export const LIVE_CONFIG_KEYS: readonly string[] = [
   // per request (create-app.ts)
@@ -16,6 +17,7 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'gemini.totalTimeoutMs',
   'gemini.maxEventBytes',
   'gemini.retry',
+  'gemini.invalidKeyCooldownMs',
   // per request (routes/)
   'models.aliases',
   'models.listCacheTtlMs',

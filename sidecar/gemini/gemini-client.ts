@@ -26,13 +26,21 @@ export interface GeminiClientOptions {
   retry: RetryPolicy;
   /** The sidecar's own keys (GEMINI_API_KEY, GEMINI_API_KEYS, a key file): used round-robin instead of callers'. */
   keys?: readonly string[];
+  /** How long a pool key Gemini called invalid is skipped before it is tried again. */
+  invalidKeyCooldownMs: number;
   /** Called once per HTTP attempt with its outcome label (ok, 4xx, 429, 5xx, timeout, network, cancelled). */
   onAttempt?: (outcome: string) => void;
   /** Starts the trace of one HTTP attempt (a CLIENT span whose context travels in the returned headers). */
   traceAttempt?: (method: string, path: string) => AttemptTrace;
-  /** Called when a pool key is set aside (by fingerprint, never the key). */
-  onKeyEvent?: (event: { fingerprint: string; state: 'cooling' | 'invalid'; ms?: number }) => void;
+  /** Called when a pool key changes state (by fingerprint, never the key). */
+  onKeyEvent?: (event: KeyEvent) => void;
 }
+
+/** A pool key's transition: rate-limited for `ms`, called invalid (benched for `ms`, or kept as the last key), or back. */
+export type KeyEvent =
+  | { fingerprint: string; state: 'cooling'; ms: number }
+  | { fingerprint: string; state: 'invalid'; benched: boolean; ms: number }
+  | { fingerprint: string; state: 'active' };
 
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** How long a pool key that answered 429 without a RetryInfo rests. */
@@ -139,6 +147,8 @@ export class GeminiClient {
         });
         this.options.onAttempt?.(attemptOutcome(response.statusCode));
         if (response.statusCode === 200) {
+          const revived = this.keyPool?.markValid(key);
+          if (revived) this.options.onKeyEvent?.({ fingerprint: revived, state: 'active' });
           if (traced) active.attemptDone = () => traced.end({ status: 200 });
           return response;
         }
@@ -161,7 +171,7 @@ export class GeminiClient {
     }
   }
 
-  /** Pool bookkeeping for an error answer (cool a rate-limited key, drop an invalid one), then the retry decision. */
+  /** Pool bookkeeping for an error answer (cool a rate-limited key, bench an invalid one), then the retry decision. */
   private afterErrorStatus(failure: Error, status: number, key: string, scope: string, attempt: number, active: ActiveCall): RetryDecision {
     const retryAfter = failure instanceof SidecarError ? Number(failure.headers['Retry-After']) : NaN;
     const precise = failure instanceof UpstreamError ? failure.retryAfterMs : undefined;
@@ -173,8 +183,8 @@ export class GeminiClient {
       if (pool.size > 1) this.options.onKeyEvent?.({ fingerprint: keyFingerprint(key), state: 'cooling', ms });
     }
     if (pool && failure instanceof SidecarError && failure.code === 'invalid_api_key') {
-      const fingerprint = pool.markInvalid(key);
-      if (fingerprint) this.options.onKeyEvent?.({ fingerprint, state: 'invalid' });
+      const verdict = pool.markInvalid(key, this.options.invalidKeyCooldownMs);
+      if (verdict) this.options.onKeyEvent?.({ fingerprint: verdict.fingerprint, state: 'invalid', benched: verdict.benched, ms: verdict.restMs });
       if (pool.hasReadyKeyBesides(key, scope) && attempt < this.options.retry.maxAttempts) return { retry: true, delayMs: 0 };
     }
     return decideRetry(
@@ -191,10 +201,8 @@ export class GeminiClient {
     }
     const leased = pool.next(scope);
     if (leased) return leased.key;
-    const waitMs = pool.msUntilReady(scope);
-    if (waitMs === undefined) {
-      throw new UpstreamUnreachableError('Every Gemini API key of the sidecar was rejected as invalid.', 'no_valid_api_key');
-    }
+    // next() hands out a benched key rather than none, so only rate limits leave the pool without a key.
+    const waitMs = pool.msUntilReady(scope) ?? 0;
     throw new UpstreamError('Every Gemini API key of the sidecar is rate-limited right now.', {
       status: 429,
       type: 'rate_limit_error',

@@ -19,6 +19,7 @@ export interface SidecarMetrics {
   ignoredParams: Counter<'param'>;
   dummySignatures: Counter;
   configReloads: Counter<'result'>;
+  apiKeysFileReloads: Counter<'result'>;
   /** The allow-listed label value for a model name. */
   modelLabel(model: string | undefined): string;
   /** Exposes the state of each pool key (by fingerprint; the pool size bounds the series). */
@@ -123,11 +124,17 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       labelNames: ['result'],
       registers,
     }),
+    apiKeysFileReloads: new Counter({
+      name: 'gemini_sidecar_api_keys_file_reloads_total',
+      help: 'Changes of GEMINI_API_KEYS_FILE seen at run time: success (the pool follows the file) or failure (unreadable or empty, ignored).',
+      labelNames: ['result'],
+      registers,
+    }),
     modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
     observeKeyPool: (pool) => {
       new Gauge({
         name: 'gemini_sidecar_api_key_state',
-        help: "1 for each pool key's current state (active, cooling, invalid), by the key's SHA-256 fingerprint.",
+        help: "1 for each pool key's current state (active, cooling, invalid: Gemini's last verdict, benched or not), by the key's SHA-256 fingerprint.",
         labelNames: ['key_fingerprint', 'state'],
         registers,
         collect() {
@@ -141,7 +148,10 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
     metrics.inflight.set({ stream }, 0);
     metrics.clientDisconnects.inc({ stream }, 0);
   }
-  for (const result of ['success', 'failure']) metrics.configReloads.inc({ result }, 0);
+  for (const result of ['success', 'failure']) {
+    metrics.configReloads.inc({ result }, 0);
+    metrics.apiKeysFileReloads.inc({ result }, 0);
+  }
   const buildInfo = new Gauge({
     name: 'gemini_sidecar_build_info',
     help: 'Always 1; labels carry the sidecar and Node.js versions.',

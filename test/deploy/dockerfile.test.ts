@@ -380,11 +380,12 @@ describe('the image, replayed on disk and started as the container would be', ()
         // The node image's PATH, and the HOME Docker gives a user without a passwd entry.
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         HOME: '/',
-        // What the chart sets: ports (free ones here), the upstream and a key.
+        // What the chart sets: ports (free ones here), the upstream, a key and who may spend it.
         PORT: String(port),
         ADMIN_PORT: String(adminPort),
         GEMINI_BASE_URL: emulator.url,
         GEMINI_API_KEY: 'image-key',
+        SIDECAR_TRUST_INGRESS: 'true',
         // No collector here: the default OTLP exporter would spend up to its 10 s timeout flushing spans at shutdown.
         OTEL_TRACES_EXPORTER: 'none',
       },

@@ -35,6 +35,7 @@ describe('the built process on a native passthrough request', () => {
       ADMIN_PORT: String(adminPort),
       GEMINI_BASE_URL: emulator.url,
       GEMINI_API_KEY: 'test-key',
+      SIDECAR_TRUST_INGRESS: 'true',
       OTEL_SDK_DISABLED: 'true',
     });
     try {

@@ -10,6 +10,7 @@ interface LogLine {
   level: number;
   msg: string;
   keyMode?: string;
+  authMode?: string;
   keyFingerprints?: string[];
 }
 
@@ -27,7 +28,7 @@ async function keyModeLine(sidecar: SidecarProcess): Promise<LogLine> {
   throw new Error(`no key-mode line in:\n${sidecar.output()}`);
 }
 
-describe('the start-up log line on the Gemini key mode (built process)', () => {
+describe('the start-up log line on the Gemini key and auth modes (built process)', () => {
   let emulator: GeminiEmulator;
   let dir: string;
   let configFile: string;
@@ -47,24 +48,39 @@ describe('the start-up log line on the Gemini key mode (built process)', () => {
   const serverKey = 'AIzaServerKeyForTheLogTest0000000000000';
   const poolKeys = ['AIzaPoolKeyOne000000000000000000000000', 'AIzaPoolKeyTwo000000000000000000000000', 'AIzaPoolKeyThree0000000000000000000000'];
 
-  it.each<{ mode: string; env: Record<string, string>; keys: string[]; says: string }>([
-    { mode: 'server-key', env: { GEMINI_API_KEY: serverKey }, keys: [serverKey], says: `the sidecar's own key (fingerprint ${keyFingerprint(serverKey)})` },
+  const clientKey = 'a-sidecar-client-key-for-the-log-test';
+
+  it.each<{ mode: string; auth: string; env: Record<string, string>; keys: string[]; says: string[] }>([
+    {
+      mode: 'server-key',
+      auth: 'trusted-ingress',
+      env: { GEMINI_API_KEY: serverKey },
+      keys: [serverKey],
+      says: [`the sidecar's own key (fingerprint ${keyFingerprint(serverKey)})`, 'Callers are not checked by the sidecar: SIDECAR_TRUST_INGRESS=true'],
+    },
     {
       mode: 'key-pool',
-      env: { GEMINI_API_KEY: poolKeys[0]!, GEMINI_API_KEYS: `${poolKeys[1]},${poolKeys[2]}` },
+      auth: 'client-keys',
+      env: { GEMINI_API_KEY: poolKeys[0]!, GEMINI_API_KEYS: `${poolKeys[1]},${poolKeys[2]}`, SIDECAR_API_KEYS: clientKey, SIDECAR_TRUST_INGRESS: '' },
       keys: poolKeys,
-      says: `a pool of 3 keys used round-robin (fingerprints ${poolKeys.map(keyFingerprint).join(', ')})`,
+      says: [`a pool of 3 keys used round-robin (fingerprints ${poolKeys.map(keyFingerprint).join(', ')})`, 'Callers must present one of the SIDECAR_API_KEYS'],
     },
-    { mode: 'caller', env: { GEMINI_API_KEY: '' }, keys: [], says: "each caller's Authorization: Bearer <key> or x-goog-api-key is passed on as the Gemini key" },
-  ])('logs $mode at info, by fingerprint only', async ({ mode, env, keys, says }) => {
+    {
+      mode: 'caller',
+      auth: 'caller-key',
+      env: { GEMINI_API_KEY: '', SIDECAR_TRUST_INGRESS: '' },
+      keys: [],
+      says: ["each caller's Authorization: Bearer <key> or x-goog-api-key is passed on as the Gemini key", 'Callers authenticate with their own Gemini key'],
+    },
+  ])('logs $mode and $auth at info, by fingerprint only', async ({ mode, auth, env, keys, says }) => {
     const sidecar = await startSidecarProcess(emulator.url, { ...env, CONFIG_FILE: configFile, LOG_LEVEL: 'info' });
     try {
       const line = await keyModeLine(sidecar);
-      expect(line).toMatchObject({ level: 30, keyMode: mode, keyFingerprints: keys.map(keyFingerprint) });
-      expect(line.msg).toContain(says);
+      expect(line).toMatchObject({ level: 30, keyMode: mode, authMode: auth, keyFingerprints: keys.map(keyFingerprint) });
+      for (const text of says) expect(line.msg).toContain(text);
       sidecar.child.kill('SIGTERM');
       expect(await sidecar.exited).toBe(0);
-      for (const key of keys) expect(sidecar.output()).not.toContain(key);
+      for (const key of [...keys, clientKey]) expect(sidecar.output()).not.toContain(key);
     } finally {
       await sidecar.stop();
     }

@@ -58,7 +58,7 @@ describe('the sidecar process (dist/sidecar/main.js)', () => {
   it('serves chat on PORT, health on ADMIN_PORT, and exits 0 on SIGTERM', async () => {
     const emulator = await GeminiEmulator.start();
     const [port, adminPort] = [await freePort(), await freePort()];
-    const sidecar = run({ PORT: String(port), ADMIN_PORT: String(adminPort), GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'process-key' });
+    const sidecar = run({ PORT: String(port), ADMIN_PORT: String(adminPort), GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'process-key', SIDECAR_TRUST_INGRESS: 'true' });
     try {
       expect((await waitFor(`http://127.0.0.1:${adminPort}/readyz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${adminPort}/healthz`)).status).toBe(200);
@@ -83,7 +83,7 @@ describe('the sidecar process (dist/sidecar/main.js)', () => {
     const emulator = await GeminiEmulator.start();
     const [port, adminPort] = [await freePort(), await freePort()];
     const socketPath = `/tmp/openai-gemini-sidecar-test-${process.pid}.sock`;
-    const sidecar = run({ PORT: String(port), ADMIN_PORT: String(adminPort), SOCKET_PATH: socketPath, GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'k' });
+    const sidecar = run({ PORT: String(port), ADMIN_PORT: String(adminPort), SOCKET_PATH: socketPath, GEMINI_BASE_URL: emulator.url, GEMINI_API_KEY: 'k', SIDECAR_TRUST_INGRESS: 'true' });
     try {
       await waitFor(`http://127.0.0.1:${adminPort}/readyz`);
       const body = await new Promise<string>((resolve, reject) => {

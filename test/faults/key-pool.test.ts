@@ -47,7 +47,7 @@ describe('Gemini key pool (GEMINI_API_KEYS)', () => {
     expect(cooling).toContain('"cooldownMs":30000');
   });
 
-  it('takes a key Gemini calls API_KEY_INVALID out for good and logs its fingerprint, never the key', async () => {
+  it('benches a key Gemini calls API_KEY_INVALID for the cooldown and logs its fingerprint, never the key', async () => {
     // The emulator answers the key `invalid-key` with 400 API_KEY_INVALID.
     await start(['k1', 'invalid-key', 'k3']);
     await chat().expect(200);
@@ -58,8 +58,9 @@ describe('Gemini key pool (GEMINI_API_KEYS)', () => {
     for (let index = 0; index < 4; index++) await chat(index % 2 === 0 ? 'gemini-2.5-flash' : 'gemini-2.5-pro').expect(200);
     expect(upstreamKeys(harness.emulator)).toEqual(['k1', 'k3', 'k1', 'k3']);
     const logs = harness.logs.join('');
-    const invalidLine = harness.logs.find((line) => line.includes('out of rotation'));
+    const invalidLine = harness.logs.find((line) => line.includes('API_KEY_INVALID'));
     expect(invalidLine).toContain(`"keyFingerprint":"${fingerprint('invalid-key')}"`);
+    expect(invalidLine).toContain('"keyState":"invalid","benchedMs":600000');
     expect(logs).not.toContain('invalid-key');
   });
 

@@ -90,7 +90,8 @@ export interface SidecarProcess extends ManagedProcess {
 }
 
 /**
- * Starts the built sidecar against `geminiBaseUrl` with a fixed test key, warn-level logs and OTel off, and waits
+ * Starts the built sidecar against `geminiBaseUrl` with a fixed test key (trusting the ingress: callers are not
+ * checked), warn-level logs and OTel off, and waits
  * until /readyz answers. `env` adds or overrides variables.
  */
 export async function startSidecarProcess(geminiBaseUrl: string, env: Record<string, string> = {}): Promise<SidecarProcess> {
@@ -101,6 +102,8 @@ export async function startSidecarProcess(geminiBaseUrl: string, env: Record<str
     ADMIN_PORT: String(adminPort),
     GEMINI_BASE_URL: geminiBaseUrl,
     GEMINI_API_KEY: 'test-key',
+    // A server key needs client keys or a trusted ingress (the start-up check); tests send no client key.
+    SIDECAR_TRUST_INGRESS: 'true',
     LOG_LEVEL: 'warn',
     OTEL_SDK_DISABLED: 'true',
     ...env,

@@ -59,6 +59,7 @@ async function startSidecar(root: string, geminiUrl: string, configFile: string)
       CONFIG_FILE: configFile,
       GEMINI_BASE_URL: geminiUrl,
       GEMINI_API_KEY: 'soak-fake-key',
+      SIDECAR_TRUST_INGRESS: 'true',
       LOG_LEVEL: 'error',
       OTEL_SDK_DISABLED: 'true',
     },

@@ -41,6 +41,11 @@ describe('config errors name the true source of the bad value', () => {
     expect(message).not.toContain('short');
   });
 
+  it('names env SIDECAR_TRUST_INGRESS and its value for a word that is not true or false', () => {
+    const message = configErrorMessage({ SIDECAR_TRUST_INGRESS: 'yes' });
+    expect(message).toContain('auth.trustIngress (env SIDECAR_TRUST_INGRESS="yes")');
+  });
+
   it('names the variable for a later list item, with its index in the key', () => {
     const message = configErrorMessage({ GEMINI_API_KEY: 'server-key', SIDECAR_API_KEYS: 'a-sidecar-key-of-16+,short' });
     expect(message).toContain('auth.clientKeys.1 (env SIDECAR_API_KEYS)');

@@ -25,10 +25,11 @@ const DEFAULTS = {
     idleTimeoutMs: 300_000,
     totalTimeoutMs: 900_000,
     maxEventBytes: 67_108_864,
+    invalidKeyCooldownMs: 600_000,
     apiKeys: [],
     retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryWaitMs: 10_000, deadlineMs: 60_000 },
   },
-  auth: { clientKeys: [] },
+  auth: { clientKeys: [], trustIngress: false },
   models: {
     aliases: {
       'text-embedding-004': { model: 'gemini-embedding-001', dimensions: 768, notice: expect.any(String) },
@@ -121,6 +122,8 @@ describe('loadConfig', () => {
     },
     { name: 'LOG_LEVEL overrides logging.level from the file', env: { LOG_LEVEL: 'warn' }, pick: (c: Cfg) => c.logging.level, expected: 'warn' },
     { name: 'an empty env var leaves the file value', env: { PORT: '' }, pick: (c: Cfg) => c.server.port, expected: 8181 },
+    { name: 'SIDECAR_TRUST_INGRESS=true sets auth.trustIngress', env: { SIDECAR_TRUST_INGRESS: 'true' }, pick: (c: Cfg) => c.auth.trustIngress, expected: true },
+    { name: 'SIDECAR_TRUST_INGRESS=FALSE clears auth.trustIngress', env: { SIDECAR_TRUST_INGRESS: 'FALSE' }, pick: (c: Cfg) => c.auth.trustIngress, expected: false },
   ];
   it.each(overrides)('$name', ({ env, pick, expected }) => {
     writeConfig(

@@ -98,6 +98,7 @@ describe('LIVE_CONFIG_KEYS', () => {
   it('leaves exactly the keys built into servers, agents and registries at start-up for a restart', () => {
     expect(schemaLeafKeys().filter((key) => !isLiveConfigKey(key)).sort()).toEqual([
       'auth.clientKeys',
+      'auth.trustIngress',
       'gemini.apiKey',
       'gemini.apiKeys',
       'gemini.apiKeysFile',

@@ -62,13 +62,10 @@ describe('KeyPool', () => {
     expect(pool.next('m')?.key).toBe('only');
   });
 
-  it('takes an invalid key out for good and reports its fingerprint, not the key', () => {
+  it('benches a key Gemini calls invalid and reports its fingerprint, not the key', () => {
     const pool = new KeyPool(['good', 'bad'], clock);
-    expect(pool.markInvalid('bad')).toBe(keyFingerprint('bad'));
+    expect(pool.markInvalid('bad', 600_000)).toEqual({ fingerprint: keyFingerprint('bad'), benched: true, restMs: 600_000 });
     expect(keyFingerprint('bad')).toMatch(/^[0-9a-f]{8}$/);
     expect([1, 2, 3].map(() => pool.next()?.key)).toEqual(['good', 'good', 'good']);
-    expect(pool.markInvalid('good')).toBe(keyFingerprint('good'));
-    expect(pool.next()).toBeUndefined();
-    expect(pool.msUntilReady()).toBeUndefined();
   });
 });
