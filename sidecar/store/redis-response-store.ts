@@ -94,15 +94,19 @@ export class RedisResponseStore implements ResponseStore {
     const client = await this.ready();
     const sealed = await command(() => client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).get(redisKey(tenant, id)));
     if (sealed === null) return undefined;
+    // Another encryption key (rotated, or a replica configured differently) or a damaged value: treated as absent. The
+    // log names the stage only: a parser's message could quote the decrypted text.
+    let stage = 'does not decrypt with this encryption key';
     try {
-      const entry = storedResponseSchema.parse(JSON.parse(openEntry(this.options.encryptionKey, additionalData(tenant, id), sealed).toString('utf8')));
-      if (entry.id !== id) throw new Error('the entry holds another id');
-      return entry;
-    } catch (error) {
-      // Another encryption key (rotated, or a replica configured differently) or a damaged value: treated as absent.
-      this.options.logger.warn({ reason: (error as Error).message }, 'response store: a stored entry could not be decrypted or read; treated as absent');
-      return undefined;
+      const plaintext = openEntry(this.options.encryptionKey, additionalData(tenant, id), sealed).toString('utf8');
+      stage = 'is not a stored response';
+      const entry = storedResponseSchema.parse(JSON.parse(plaintext));
+      if (entry.id === id) return entry;
+    } catch {
+      // reported below
     }
+    this.options.logger.warn({ reason: stage }, 'response store: a stored entry could not be decrypted or read; treated as absent');
+    return undefined;
   }
 
   async delete(tenant: string, id: string): Promise<boolean> {
