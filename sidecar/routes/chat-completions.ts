@@ -8,10 +8,7 @@ import type { AppDeps } from '../server/app-deps';
 import { ShuttingDownError } from '../server/lifecycle';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { SseResponse } from '../streaming/sse-response';
-import {
-  geminiGenerateContentResponseSchema,
-  type GeminiGenerateContentResponse,
-} from '../translate/chat-completions/gemini-generate-schema';
+import type { GeminiGenerateContentResponse } from '../translate/chat-completions/gemini-generate-schema';
 import { geminiResponseToOpenAI } from '../translate/chat-completions/gemini-response-to-openai';
 import { GeminiStreamTranslator } from '../translate/chat-completions/gemini-stream-translator';
 import type { ResponseContext } from '../translate/chat-completions/openai-chat-response';
@@ -22,6 +19,7 @@ import { noticeAlias } from './alias-notice';
 import type { GeminiCallOptions } from '../gemini/active-call';
 import { CandidateFanIn, mergeFannedOutResponses } from '../translate/chat-completions/candidate-fan-in';
 import { chatSpanAttributes } from './chat-span-attributes';
+import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { FanOut, interleave } from './fan-out';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
@@ -173,17 +171,6 @@ async function streamCompletion(
   }
 }
 
-/** Runs the upstream call in the operation's span; a failure ends the operation (as a shutdown if the force stop cut it). */
-async function callGemini<T>(deps: AppDeps, operation: GenAIOperation, work: () => Promise<T>): Promise<T> {
-  try {
-    return await operation.run(work);
-  } catch (thrown) {
-    const error = deps.lifecycle.errorFor(thrown);
-    operation.fail(error);
-    throw error;
-  }
-}
-
 /** The chunks of `calls` parallel streams as one stream: call i's candidate becomes choice i, usage summed. */
 async function* fannedIn(calls: number, streams: ReadonlyArray<AsyncIterable<unknown>>): AsyncGenerator<GeminiGenerateContentResponse> {
   const fanIn = new CandidateFanIn(calls);
@@ -193,13 +180,3 @@ async function* fannedIn(calls: number, streams: ReadonlyArray<AsyncIterable<unk
     yield fanIn.relabel(index, parsed);
   }
 }
-
-function safeParseGeminiResponse(raw: unknown): GeminiGenerateContentResponse | undefined {
-  const result = geminiGenerateContentResponseSchema.safeParse(raw);
-  return result.success ? result.data : undefined;
-}
-
-function badResponse(): UpstreamUnreachableError {
-  return new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
-}
-

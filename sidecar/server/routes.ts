@@ -3,11 +3,13 @@ import { chatCompletionsHandler } from '../routes/chat-completions';
 import { embeddingsHandler } from '../routes/embeddings';
 import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
+import { responsesHandlers } from '../routes/responses';
+import { ResponsesState } from '../routes/responses-state';
 import type { AppDeps } from './app-deps';
 
 /** One route of the OpenAI-compatible API. */
 export interface RouteDefinition {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   handler: RequestHandler;
   /** Whether the body is parsed as JSON before the handler runs. */
@@ -23,11 +25,19 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
+  const responsesState = new ResponsesState(deps);
+  const responses = responsesHandlers(deps, responsesState);
+  const stored = responsesState.handlers();
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
+    { method: 'post', path: `${prefix}/responses`, handler: responses.create, json: true },
+    { method: 'post', path: `${prefix}/responses/input_tokens`, handler: responses.inputTokens, json: true },
+    { method: 'get', path: `${prefix}/responses/:id`, handler: stored.retrieve, json: false },
+    { method: 'delete', path: `${prefix}/responses/:id`, handler: stored.remove, json: false },
+    { method: 'get', path: `${prefix}/responses/:id/input_items`, handler: stored.inputItems, json: false },
   ]);
 }

@@ -9,9 +9,15 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Accel-Buffering': 'no',
 };
 
-/** Writes OpenAI-style SSE (`data: <json>\n\n`, then `data: [DONE]`), honouring back-pressure. */
+/**
+ * Writes OpenAI-style SSE (`data: <json>\n\n`, then `data: [DONE]`), honouring back-pressure. With `namedEvents` each
+ * event also gets an `event: <type>` line, as the Responses API sends them.
+ */
 export class SseResponse {
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly namedEvents = false,
+  ) {}
 
   /** Sends the status line and headers at once so the client sees the stream open. */
   open(extraHeaders: Record<string, string> = {}): void {
@@ -30,7 +36,8 @@ export class SseResponse {
    */
   send(value: unknown): Promise<void> | undefined {
     if (!this.writable) return undefined;
-    if (this.res.write(`data: ${JSON.stringify(value)}\n\n`)) return undefined;
+    const data = `data: ${JSON.stringify(value)}\n\n`;
+    if (this.res.write(this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data)) return undefined;
     return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
 
@@ -46,6 +53,11 @@ export class SseResponse {
   /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
   done(): void {
     if (this.writable) this.res.end('data: [DONE]\n\n');
+  }
+
+  /** Ends the stream without a sentinel (the Responses API ends on its terminal event). */
+  end(): void {
+    if (this.writable) this.res.end();
   }
 
   /** Ends a failed stream with an error event and no `[DONE]`, so no client mistakes it for a finished answer. */

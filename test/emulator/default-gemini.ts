@@ -1,4 +1,5 @@
 import type { EmulatorOptions, RecordedRequest } from './emulator-types';
+import { answerCountTokens } from './default-count-tokens';
 import { answerBatchEmbedContents, answerEmbedContent } from './default-embeddings';
 import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
@@ -68,6 +69,7 @@ const JSON_METHODS: Record<string, (model: string, version: string, body: unknow
   embedContent: answerEmbedContent,
   batchEmbedContents: answerBatchEmbedContents,
   predict: answerPredict,
+  countTokens: answerCountTokens,
 };
 
 function isGenerateMethod(method: string): boolean {
