@@ -226,9 +226,10 @@ describe('standalone mode', () => {
     expect(env.filter((variable) => variable.valueFrom?.secretKeyRef).map((variable) => [variable.name, variable.valueFrom?.secretKeyRef])).toEqual([
       ['GEMINI_API_KEY', { name: 'gemini', key: 'GEMINI_API_KEY' }],
       ['GEMINI_API_KEYS', { name: 'gemini', key: 'GEMINI_API_KEYS', optional: true }],
-      ['SIDECAR_API_KEYS', { name: 'gemini', key: 'SIDECAR_API_KEYS', optional: true }],
+      // auth.clientKeysInSecret: a Secret without SIDECAR_API_KEYS starts no pod.
+      ['SIDECAR_API_KEYS', { name: 'gemini', key: 'SIDECAR_API_KEYS' }],
     ]);
-    const created = parseManifests(await render(3, [], ['secret.geminiApiKey=key-one']));
+    const created = parseManifests(await render(3, [], ['secret.geminiApiKey=key-one', 'auth.trustIngress=true']));
     const secret = one(created, 'Secret');
     expect(Buffer.from(String(field(secret, 'data.GEMINI_API_KEY')), 'base64').toString()).toBe('key-one');
     expect(containersOf(one(created, 'Deployment'))[0]?.env).toEqual(expect.arrayContaining([{ name: 'GEMINI_API_KEY', valueFrom: { secretKeyRef: { name: secret.metadata.name, key: 'GEMINI_API_KEY' } } }]));
@@ -613,7 +614,7 @@ function notesBlock(notesText: string, heading: string): unknown {
 
 /** helm template without --api-versions (a cluster without the Prometheus Operator). */
 function templateWithoutApis(sets: string[]): Promise<RunResult> {
-  return run(helmBinary(3), ['template', 'gemini', CHART_DIR, '--kube-version', KUBE_VERSIONS[0], '--set', 'existingSecret=gemini', ...sets.flatMap((set) => ['--set', set])]);
+  return run(helmBinary(3), ['template', 'gemini', CHART_DIR, '--kube-version', KUBE_VERSIONS[0], '--set', 'existingSecret=gemini', '--set', 'auth.clientKeysInSecret=true', ...sets.flatMap((set) => ['--set', set])]);
 }
 
 describe('values.schema.json', () => {
@@ -644,7 +645,7 @@ describe('values.schema.json', () => {
     const sidecarSchema = z.toJSONSchema(configSchema, { io: 'input' }) as SchemaNode;
     const derivedOrSecret = [
       'server.port', 'server.adminPort', 'server.socketPath', 'server.drainDelayMs', 'server.shutdownTimeoutMs', 'gemini.apiKey', 'gemini.apiKeys', 'auth', 'auth.clientKeys',
-      'store.redisUrl', 'store.redisPassword', 'store.encryptionKey',
+      'auth.trustIngress', 'store.redisUrl', 'store.redisPassword', 'store.encryptionKey',
     ];
     const sidecarKeys = schemaKeyPaths(sidecarSchema).filter((path) => !derivedOrSecret.includes(path) && !path.startsWith('models.aliases.'));
     expect(schemaKeyPaths(chartConfig).filter((path) => !path.startsWith('models.aliases.')).sort()).toEqual(sidecarKeys.sort());

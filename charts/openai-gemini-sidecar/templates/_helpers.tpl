@@ -109,8 +109,35 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/* Names of the variables extraEnvVars sets. */}}
+{{- define "ogs.extraEnvNames" -}}
+{{- range .Values.extraEnvVars }}{{ .name }} {{ end }}
+{{- end }}
+
+{{/* The sidecar holds Gemini keys of its own (Secret, key file, or extraEnvVars naming one)? Returns "true" or "". */}}
+{{- define "ogs.serverKeys" -}}
+{{- $extra := splitList " " (include "ogs.extraEnvNames" .) }}
+{{- if or .Values.existingSecret .Values.secret.geminiApiKey .Values.secret.geminiApiKeys (dig "gemini" "apiKeysFile" "" (.Values.config | default dict)) (has "GEMINI_API_KEY" $extra) (has "GEMINI_API_KEYS" $extra) (has "GEMINI_API_KEYS_FILE" $extra) }}true{{ end }}
+{{- end }}
+
+{{/* Callers must present a client key (SIDECAR_API_KEYS)? Returns "true" or "". */}}
+{{- define "ogs.clientKeys" -}}
+{{- if has "SIDECAR_API_KEYS" (splitList " " (include "ogs.extraEnvNames" .)) }}true
+{{- else if .Values.existingSecret }}{{ if .Values.auth.clientKeysInSecret }}true{{ end }}
+{{- else if .Values.secret.sidecarApiKeys }}true
+{{- end }}
+{{- end }}
+
+{{/* The operator trusts the ingress to authenticate callers (auth.trustIngress, or SIDECAR_TRUST_INGRESS in extraEnvVars)? */}}
+{{- define "ogs.trustIngress" -}}
+{{- if or .Values.auth.trustIngress (has "SIDECAR_TRUST_INGRESS" (splitList " " (include "ogs.extraEnvNames" .))) }}true{{ end }}
+{{- end }}
+
 {{/* Checks that fail the render with a message naming the value to fix. */}}
 {{- define "ogs.validate" -}}
+{{- if and (include "ogs.serverKeys" .) (not (include "ogs.clientKeys" .)) (not (include "ogs.trustIngress" .)) }}
+{{- fail "the sidecar would hold Gemini keys (existingSecret, secret.geminiApiKey(s) or config.gemini.apiKeysFile) that any caller could spend, and it refuses to start so: set secret.sidecarApiKeys (or SIDECAR_API_KEYS in existingSecret with auth.clientKeysInSecret=true) so callers must present a key, or auth.trustIngress=true (SIDECAR_TRUST_INGRESS=true) if the ingress in front authenticates callers" }}
+{{- end }}
 {{- $redis := .Values.store.redis }}
 {{- if and $redis.url (not $redis.existingSecret) (not $redis.encryptionKey) }}
 {{- fail "store.redis.url needs the store encryption key: store.redis.existingSecret (with the key under store.redis.encryptionKeyKey) or store.redis.encryptionKey (openssl rand -base64 32)" }}
@@ -238,7 +265,9 @@ of CPU per request saved; trace ids still reach the log lines). Empty when extra
     secretKeyRef:
       name: {{ $secret }}
       key: SIDECAR_API_KEYS
+{{- if not .Values.auth.clientKeysInSecret }}
       optional: true
+{{- end }}
 {{- else if $secret }}
 {{- if .Values.secret.geminiApiKey }}
 - name: GEMINI_API_KEY
@@ -261,6 +290,10 @@ of CPU per request saved; trace ids still reach the log lines). Empty when extra
       name: {{ $secret }}
       key: SIDECAR_API_KEYS
 {{- end }}
+{{- end }}
+{{- if and .Values.auth.trustIngress (not (has "SIDECAR_TRUST_INGRESS" (splitList " " (include "ogs.extraEnvNames" .)))) }}
+- name: SIDECAR_TRUST_INGRESS
+  value: "true"
 {{- end }}
 {{- include "ogs.storeEnv" . }}
 {{- include "ogs.otelEnv" . }}
