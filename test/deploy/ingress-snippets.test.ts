@@ -274,6 +274,9 @@ describe.each(HOSTS)('the sidecar container in $ingress', ({ container, takenPor
     expect(key?.value).toBeUndefined();
     // The chart's existingSecret holds the key under GEMINI_API_KEY, so the same Secret works for both.
     expect(key?.valueFrom?.secretKeyRef).toEqual({ name: 'openai-gemini-sidecar', key: 'GEMINI_API_KEY' });
+    // With a Gemini key the sidecar starts only when callers must present a client key (or the ingress is trusted).
+    const clientKeys = container.env?.find((variable) => variable.name === 'SIDECAR_API_KEYS');
+    expect(clientKeys?.valueFrom?.secretKeyRef).toEqual({ name: 'openai-gemini-sidecar', key: 'SIDECAR_API_KEYS' });
   });
 
   it("listens on the chart's sidecar-mode ports, declared with names and numbers free in the ingress pod", () => {
