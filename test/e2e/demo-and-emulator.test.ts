@@ -49,7 +49,8 @@ describe('npm run emulator (dist/test/emulator/emulator-cli.js)', () => {
 describe('npm run demo (dist/test/emulator/demo.js)', () => {
   it('runs on DEMO_PORT / DEMO_ADMIN_PORT, passes its chat and structured-output checks, and exits 0 on SIGINT', async () => {
     const [port, adminPort] = [await freePort(), await freePort()];
-    const demo = spawnManaged(process.execPath, [DEMO], { DEMO_PORT: String(port), DEMO_ADMIN_PORT: String(adminPort) });
+    // A shell with a real key exported: the demo still runs its sidecar in the caller's key mode.
+    const demo = spawnManaged(process.execPath, [DEMO], { DEMO_PORT: String(port), DEMO_ADMIN_PORT: String(adminPort), GEMINI_API_KEY: 'AIza-exported-in-the-shell' });
     try {
       const output = await waitForOutput(demo, 'Press Ctrl-C to stop.');
       expect(output).toContain(`sidecar  http://127.0.0.1:${port}   (admin http://127.0.0.1:${adminPort}/readyz`);
@@ -57,6 +58,7 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       expect(output).toMatch(/check {4}openai SDK chat\.completions\.parse \(zod schema\) parsed: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
       expect(output).toMatch(/check {4}AI SDK generateObject \(zod schema\) generated: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
       expect(output).not.toContain('Warning');
+      expect(output).toContain('"keyMode":"caller"');
       expect(output).toContain('pip install openai');
       expect(output).toContain('pip install langchain-openai');
       expect(output).toContain('with_structured_output(City, method="json_schema")');

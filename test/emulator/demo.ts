@@ -28,6 +28,12 @@ async function demo(): Promise<void> {
   const sidecar = spawn(process.execPath, [resolve(__dirname, '../../sidecar/main.js')], {
     env: {
       ...process.env,
+      // The caller's key mode whatever the shell exports: the emulator needs no key, and a sidecar with one would
+      // also need client keys or a trusted ingress to start.
+      GEMINI_API_KEY: '',
+      GEMINI_API_KEYS: '',
+      GEMINI_API_KEYS_FILE: '',
+      SIDECAR_API_KEYS: '',
       CONFIG_FILE: join(configDir, 'demo.yaml'),
       PORT: port,
       ADMIN_PORT: adminPort,
