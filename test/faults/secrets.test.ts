@@ -125,7 +125,7 @@ function trafficFor(scenario: Scenario): Call[] {
     },
     { label: 'connection reset', method: 'post', path: '/v1/chat/completions', body: chatBody('x'), scripts: [{ kind: 'reset' }] },
     ...scenario.refused.map((headers, index): Call => ({ label: `refused caller ${index}`, method: 'post', path: '/v1/chat/completions', body: chatBody('x'), headers })),
-    // Last: in the pool scenario this takes the only key out of rotation.
+    // Last: it marks the key Gemini called invalid (a pool with another key benches it).
     {
       label: 'API_KEY_INVALID quoting the key',
       method: 'post',
