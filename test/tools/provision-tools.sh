@@ -227,7 +227,7 @@ if selected helm3; then provision_helm 3 "$HELM3_VERSION" & pids+=($!); fi
 if selected helm4; then provision_helm 4 "$HELM4_VERSION" & pids+=($!); fi
 venvs() {
   if selected kubernetes-validate; then provision_venv kubernetes-validate "$TOOLS/venv" "$CHART_REQUIREMENTS" 1 & fi
-  if selected py-clients; then provision_venv py-clients "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS" 4 & fi
+  if selected py-clients; then provision_venv py-clients "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS" 5 & fi
   wait
 }
 if [[ " ${apt_packages[*]} " == *" python3-venv "* ]]; then
