@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '@sidecar/errors/sidecar-error';
+import type { GeminiGenerateContentResponse } from '@sidecar/translate/chat-completions/gemini-generate-schema';
 import { geminiResponseToResponses } from '@sidecar/translate/responses/gemini-response-to-responses';
 import type { OpenAIResponsesRequest, ResponsesInputItem } from '@sidecar/translate/responses/openai-responses-schema';
 import { echoSettings } from '@sidecar/translate/responses/response-object';
@@ -158,7 +159,7 @@ describe('the Responses stream translator', () => {
   const settings = { model: 'gemini-3-flash-preview' };
   const context = { id: 'resp_s', createdAt: 1, model: 'gemini-3-flash-preview', stored: false };
 
-  function run(chunks: object[]): ResponsesEvent[] {
+  function run(chunks: GeminiGenerateContentResponse[]): ResponsesEvent[] {
     const translator = new ResponsesStreamTranslator(settings, context, new ItemIds('resp_s'));
     const events = [...translator.start(), ...chunks.flatMap((chunk) => translator.push(chunk))];
     const finish = translator.finish(2);
