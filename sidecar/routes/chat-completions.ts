@@ -22,7 +22,7 @@ import { chatSpanAttributes } from './chat-span-attributes';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { FanOut, interleave } from './fan-out';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
 
 interface Call {
   apiKey: string | undefined;
@@ -45,10 +45,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
     });
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
-    if (translated.dummySignatures > 0) {
-      deps.metrics.dummySignatures.inc(translated.dummySignatures);
-      deps.logger.info({ model: translated.model, count: translated.dummySignatures }, 'history lacked thought signatures; dummy sent');
-    }
+    reportDummySignatures(deps, translated.model, translated.dummySignatures);
     const context: ResponseContext = {
       model: parsed.request.model,
       created: Math.floor(Date.now() / 1000),

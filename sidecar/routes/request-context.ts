@@ -37,6 +37,13 @@ export function reportIgnoredParams(
   for (const param of warnings) deps.metrics.ignoredParams.inc({ param: ignoredParamLabel(param) });
 }
 
+/** Counts and logs the history turns that went to Gemini with the dummy thought signature (chat and Responses alike). */
+export function reportDummySignatures(deps: Pick<AppDeps, 'logger' | 'metrics'>, model: string, count: number): void {
+  if (count === 0) return;
+  deps.metrics.dummySignatures.inc(count);
+  deps.logger.info({ model, count }, 'history lacked thought signatures; dummy sent');
+}
+
 function ignoredParamLabel(param: string): string {
   if (/^(extra_body|google)\./.test(param)) return 'extra_body.google';
   return param.replace(/\[\d+\]/g, '[]');

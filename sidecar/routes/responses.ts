@@ -17,9 +17,10 @@ import { responsesRequestToGemini, type TranslatedResponsesRequest } from '../tr
 import { ItemIds } from '../translate/responses/responses-output';
 import { ResponsesStreamTranslator } from '../translate/responses/responses-stream-translator';
 import { noticeAlias } from './alias-notice';
+import { responsesSpanAttributes } from './chat-span-attributes';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
 import { ResponsesState } from './responses-state';
 
 interface Call {
@@ -60,6 +61,7 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       fanOutCandidates: false,
     });
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    reportDummySignatures(deps, translated.model, translated.dummySignatures);
     return { request, translated, tenant };
   };
 
@@ -72,7 +74,12 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
     const context: ResponseContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), model: request.model, stored };
     const signal = abortOnClientClose(req, res, deps.lifecycle.forceStop.signal);
     if (deps.config.media.remoteUrls === 'fetch') await inlineRemoteMedia(translated.geminiRequest, deps.config.media, signal);
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'chat', model: translated.model, stream: translated.stream });
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'chat',
+      model: translated.model,
+      stream: translated.stream,
+      attributes: responsesSpanAttributes(request, translated.input, deps.config.tracing.captureContent),
+    });
     const prepared: Prepared = { request, translated, context, settings: echoSettings(request, context), ids: new ItemIds(context.id), call: { apiKey, signal }, operation, tenant };
     if (translated.stream) await streamResponse(deps, res, prepared, state);
     else await unaryResponse(deps, res, prepared, state);
@@ -109,14 +116,15 @@ async function unaryResponse(deps: AppDeps, res: Response, prepared: Prepared, s
     ending: answer,
     completedAt: Math.floor(Date.now() / 1000),
   });
+  if (deps.config.tracing.captureContent) operation.span.setAttribute('gen_ai.output.messages', JSON.stringify(answer.output));
+  const finishReasons = [answer.openAIFinishReason];
   operation.succeed({
     responseId: parsed.responseId ?? undefined,
     responseModel: parsed.modelVersion ?? undefined,
-    finishReasons: [answer.status],
-    inputTokens: answer.usage.input_tokens,
-    outputTokens: answer.usage.output_tokens,
+    finishReasons,
+    ...(parsed.usageMetadata ? { inputTokens: answer.usage.input_tokens, outputTokens: answer.usage.output_tokens } : {}),
   });
-  describeRequest(res, { finishReasons: [answer.status], usage: chatUsage(answer.usage) });
+  describeRequest(res, { finishReasons, usage: chatUsage(answer.usage) });
   await finishStoring(deps, res, prepared, state, response);
   res.json(response);
 }
@@ -144,13 +152,14 @@ async function streamResponse(deps: AppDeps, res: Response, prepared: Prepared, 
     });
     await sse.sendAll(finish.events);
     const usage = final.usage;
+    const finishReasons = [translator.openAIFinishReason];
     operation.succeed({
       responseId: translator.responseId,
       responseModel: translator.modelVersion,
-      finishReasons: [final.status],
+      finishReasons,
       ...(usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens } : {}),
     });
-    describeRequest(res, { finishReasons: [final.status], ...(usage ? { usage: chatUsage(usage) } : {}) });
+    describeRequest(res, { finishReasons, ...(usage ? { usage: chatUsage(usage) } : {}) });
     sse.end();
   } catch (thrown) {
     const error = deps.lifecycle.errorFor(thrown);

@@ -45,6 +45,29 @@ describe('metrics recorded per request', () => {
     expect(await sampleValue(harness, 'gemini_sidecar_inflight_requests', { stream: 'false' })).toBe(0);
   });
 
+  it('records a Responses request as the same chat operation, told apart from chat by its http_route', async () => {
+    await post(CHAT).expect(200);
+    const unary = await post({ model: 'gemini-2.5-flash', input: 'count my tokens' }, '/v1/responses').expect(200);
+    await post({ model: 'gemini-2.5-flash', input: 'count my tokens', stream: true }, '/v1beta/openai/responses').expect(200);
+    const operation = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'gcp.gemini', gen_ai_request_model: 'gemini-2.5-flash' };
+    expect(await sampleValue(harness, 'gen_ai_client_operation_duration_seconds_count', { ...operation, error_type: '' })).toBe(3);
+    expect(await sampleValue(harness, 'gen_ai_client_token_usage_count', { ...operation, gen_ai_token_type: 'input' })).toBe(3);
+    expect(unary.body.usage.input_tokens).toBeGreaterThan(0);
+    expect(await sampleValue(harness, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', operation)).toBe(1);
+    // Finish reasons count in chat's values for both APIs (a Responses status is not a finish reason).
+    expect(await sampleValue(harness, 'gemini_sidecar_finish_reasons_total', { finish_reason: 'stop' })).toBe(3);
+    expect(await sampleValue(harness, 'gemini_sidecar_finish_reasons_total', { finish_reason: 'completed' })).toBe(0);
+    const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const called = await post({ model: 'gemini-2.5-flash', input: 'weather in Paris?', tools }, '/v1/responses').expect(200);
+    expect(called.body.output.map((item: { type: string }) => item.type)).toContain('function_call');
+    expect(await sampleValue(harness, 'gemini_sidecar_finish_reasons_total', { finish_reason: 'tool_calls' })).toBe(1);
+    const route = (http_route: string) => ({ http_request_method: 'POST', http_route, http_response_status_code: '200' });
+    expect(await sampleValue(harness, 'http_server_request_duration_seconds_count', route('/v1/chat/completions'))).toBe(1);
+    expect(await sampleValue(harness, 'http_server_request_duration_seconds_count', route('/v1/responses'))).toBe(2);
+    expect(await sampleValue(harness, 'http_server_request_duration_seconds_count', route('/v1beta/openai/responses'))).toBe(1);
+    expect(await sampleValue(harness, 'gemini_sidecar_inflight_requests', {})).toBe(0);
+  });
+
   it('records time to first chunk and time per chunk for streams', async () => {
     harness.emulator.enqueue({ kind: 'sse', chunks: loadRecordedChunks('vercel-ai/google-text.chunks.txt'), intervalMs: 20 });
     await post({ ...CHAT, stream: true }).expect(200);

@@ -68,6 +68,38 @@ describe('GenAI spans', () => {
     expect(String(harness.emulator.lastRequest()!.headers.traceparent)).toContain(span.spanContext().traceId);
   });
 
+  it('records a Responses request as a "chat {model}" span with the same attributes, beneath a server span named by its route', async () => {
+    const response = await request(harness.app)
+      .post('/v1/responses')
+      .set('Authorization', `Bearer ${KEY}`)
+      .send({ model: 'gemini-2.5-flash', input: 'trace me', temperature: 0.3, max_output_tokens: 50 })
+      .expect(200);
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const span = genAISpan(spans);
+    expect(span.name).toBe('chat gemini-2.5-flash');
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'gcp.gemini',
+      'gen_ai.request.model': 'gemini-2.5-flash',
+      'gen_ai.request.temperature': 0.3,
+      'gen_ai.request.max_tokens': 50,
+      'gen_ai.request.stream': false,
+      'gen_ai.response.model': 'gemini-2.5-flash',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': response.body.usage.input_tokens,
+      'gen_ai.usage.output_tokens': response.body.usage.output_tokens,
+    });
+    expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
+    const server = spans.find((candidate) => candidate.kind === SpanKind.SERVER);
+    expect(server?.name).toBe('POST /v1/responses');
+    expect(server?.attributes['http.route']).toBe('/v1/responses');
+    expect(span.parentSpanContext?.spanId).toBe(server!.spanContext().spanId);
+    const http = spans.find((candidate) => candidate.kind === SpanKind.CLIENT && candidate !== span);
+    expect(http?.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+  });
+
   it('wraps the request in an HTTP SERVER span that continues the caller traceparent and is named by its route', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const parentId = 'b7ad6b7169203331';
@@ -157,6 +189,13 @@ describe('GenAI spans', () => {
       const span = genAISpan(exporter.getFinishedSpans());
       expect(String(span.attributes['gen_ai.input.messages'])).toContain('trace me');
       expect(String(span.attributes['gen_ai.output.messages'])).toContain('Echo: trace me');
+      exporter.reset();
+      await request(capturing.app).post('/v1/responses').set('Authorization', `Bearer ${KEY}`).send({ model: 'gemini-2.5-flash', instructions: 'be brief', input: 'trace me' }).expect(200);
+      await provider.forceFlush();
+      const responses = genAISpan(exporter.getFinishedSpans());
+      expect(String(responses.attributes['gen_ai.input.messages'])).toContain('trace me');
+      expect(responses.attributes['gen_ai.system_instructions']).toBe('"be brief"');
+      expect(String(responses.attributes['gen_ai.output.messages'])).toContain('Echo: trace me');
     } finally {
       await capturing.close();
     }

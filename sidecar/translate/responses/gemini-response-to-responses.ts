@@ -1,6 +1,8 @@
 import { readCandidateContent } from '../chat-completions/candidate-content';
 import type { GeminiGenerateContentResponse } from '../chat-completions/gemini-generate-schema';
+import type { OpenAIFinishReason } from '../chat-completions/finish-reason';
 import {
+  chatFinishReason,
   responseEnding,
   responsesAnnotations,
   responsesUsage,
@@ -16,6 +18,8 @@ import {
 export interface ResponsesAnswer extends ResponseEnding {
   output: OutputItem[];
   usage: ResponsesUsage;
+  /** The answer's chat `finish_reason`, for the metrics and spans both APIs share. */
+  openAIFinishReason: OpenAIFinishReason;
   /** Gemini parts the Responses API has no item for (images, …), for a warning. */
   warnings: string[];
 }
@@ -36,6 +40,7 @@ export function geminiResponseToResponses(response: GeminiGenerateContentRespons
       ...responseEnding(null, true),
       output: [{ id: ids.next('msg'), type: 'message', status: 'incomplete', role: 'assistant', content: [{ type: 'refusal', refusal }] }],
       usage,
+      openAIFinishReason: 'content_filter',
       warnings: [],
     };
   }
@@ -58,5 +63,6 @@ export function geminiResponseToResponses(response: GeminiGenerateContentRespons
   });
   const carrier = signatureItem(ids, turnSignatures(content, callIds));
   if (carrier) output.push(carrier);
-  return { ...ending, output, usage, warnings: [...content.unsupported, ...(content.images.length > 0 ? ['inlineData'] : [])] };
+  const openAIFinishReason = chatFinishReason(candidate.finishReason, false, content.toolCalls.length > 0);
+  return { ...ending, output, usage, openAIFinishReason, warnings: [...content.unsupported, ...(content.images.length > 0 ? ['inlineData'] : [])] };
 }

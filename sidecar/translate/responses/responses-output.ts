@@ -1,5 +1,5 @@
 import type { CandidateContent } from '../chat-completions/candidate-content';
-import { mapGeminiFinishReason } from '../chat-completions/finish-reason';
+import { mapGeminiFinishReason, type OpenAIFinishReason } from '../chat-completions/finish-reason';
 import { geminiGroundingToAnnotations } from '../chat-completions/gemini-extras-to-openai';
 import type { GeminiGroundingMetadata, GeminiUsage } from '../chat-completions/gemini-generate-schema';
 import { geminiUsageToOpenAI } from '../chat-completions/usage';
@@ -96,6 +96,15 @@ export function responseEnding(finishReason: string | null | undefined, blocked 
   if (mapped === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
   if (mapped === 'content_filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
   return { status: 'completed', incomplete_details: null };
+}
+
+/**
+ * The chat `finish_reason` of an answer (a Responses object only has a status), so metrics and spans count both APIs'
+ * answers by the same values: a blocked prompt is `content_filter`, STOP after function calls `tool_calls`.
+ */
+export function chatFinishReason(finishReason: string | null | undefined, blocked: boolean, sawCalls: boolean): OpenAIFinishReason {
+  if (blocked) return 'content_filter';
+  return mapGeminiFinishReason(finishReason ?? 'STOP', sawCalls).finish_reason;
 }
 
 /** UTF-8 byte offset into `text` → UTF-16 index (Gemini counts grounding segments in bytes, OpenAI in characters). */

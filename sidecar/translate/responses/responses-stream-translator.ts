@@ -1,7 +1,9 @@
 import { readCandidateContent, type CandidateToolCall } from '../chat-completions/candidate-content';
 import type { GeminiGenerateContentResponse, GeminiGroundingMetadata, GeminiUsage } from '../chat-completions/gemini-generate-schema';
 import { responseObject, type ResponseContext, type ResponseObject } from './response-object';
+import type { OpenAIFinishReason } from '../chat-completions/finish-reason';
 import {
+  chatFinishReason,
   responseEnding,
   responsesAnnotations,
   responsesUsage,
@@ -100,6 +102,11 @@ export class ResponsesStreamTranslator {
     const events = [this.event('error', { error })];
     events.push(this.event('response.failed', { response: this.snapshot('failed', responsesUsage(this.usage), { code: error.code ?? 'server_error', message: error.message }) }));
     return events;
+  }
+
+  /** The answer's chat `finish_reason` (after finish()), for the metrics and spans both APIs share. */
+  get openAIFinishReason(): OpenAIFinishReason {
+    return chatFinishReason(this.finishReason, this.blocked, this.output.some((item) => item.type === 'function_call'));
   }
 
   /** The final response object (after finish()). */
