@@ -47,7 +47,7 @@ describe('npm run emulator (dist/test/emulator/emulator-cli.js)', () => {
 });
 
 describe('npm run demo (dist/test/emulator/demo.js)', () => {
-  it('runs on DEMO_PORT / DEMO_ADMIN_PORT, passes its chat and structured-output checks, and exits 0 on SIGINT', async () => {
+  it('runs on DEMO_PORT / DEMO_ADMIN_PORT, passes its chat, structured-output and Responses checks, and exits 0 on SIGINT', async () => {
     const [port, adminPort] = [await freePort(), await freePort()];
     // A shell with a real key exported: the demo still runs its sidecar in the caller's key mode.
     const demo = spawnManaged(process.execPath, [DEMO], { DEMO_PORT: String(port), DEMO_ADMIN_PORT: String(adminPort), GEMINI_API_KEY: 'AIza-exported-in-the-shell' });
@@ -56,6 +56,7 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       expect(output).toContain(`sidecar  http://127.0.0.1:${port}   (admin http://127.0.0.1:${adminPort}/readyz`);
       expect(output).toContain('check    POST /v1/chat/completions answered: "Echo: Hello from the demo"');
       expect(output).toMatch(/check {4}openai SDK chat\.completions\.parse \(zod schema\) parsed: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
+      expect(output).toContain('check    openai SDK responses.create (Responses API) output_text: "Echo: Hello from the Responses API"');
       expect(output).toMatch(/check {4}AI SDK generateObject \(zod schema\) generated: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
       expect(output).not.toContain('Warning');
       expect(output).toContain('"keyMode":"caller"');
@@ -64,6 +65,8 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       expect(output).toContain('with_structured_output(City, method="json_schema")');
       expect(output).toContain('npm install openai ai @ai-sdk/openai zod');
       expect(output).toContain('chat.completions.parse(model="gemini-2.5-flash"');
+      expect(output).toContain(`curl -s http://127.0.0.1:${port}/v1/responses`);
+      expect(output).toContain('responses.create(model="gemini-2.5-flash", input="hi").output_text');
       expect((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status).toBe(200);
       demo.child.kill('SIGINT');
       expect(await demo.exited).toBe(0);

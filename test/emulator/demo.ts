@@ -15,7 +15,8 @@ const City = z.object({ name: z.string(), country: z.string(), population: z.num
 
 /**
  * `npm run demo`: the Gemini emulator on a free port, the real sidecar (dist/sidecar/main.js) in front of it, a chat
- * request and a structured-output request (openai SDK `parse`) to prove it answers, then the commands to try. No key
+ * request, a structured-output request (openai SDK `parse`) and a Responses API request (`responses.create`) to prove it
+ * answers, then the commands to try. No key
  * and no network needed; exits 1 when a check fails.
  */
 async function demo(): Promise<void> {
@@ -73,6 +74,7 @@ async function showDemo(base: string, adminPort: string, emulatorUrl: string): P
   }).then((response) => response.json());
   const message = (answer as { choices?: Array<{ message?: { content?: string } }> }).choices?.[0]?.message?.content;
   const structured = await parseCheck(`${base}/v1`);
+  const responses = await responsesCheck(`${base}/v1`);
   const generated = await generateObjectCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
@@ -80,6 +82,7 @@ openai-gemini-sidecar demo
   Gemini   ${emulatorUrl}   (local emulator: replies "Echo: <your last message>", JSON that fits a requested schema)
   check    POST /v1/chat/completions answered: ${JSON.stringify(message)}
   check    openai SDK chat.completions.parse (zod schema) ${structured.ok ? 'parsed' : 'FAILED'}: ${structured.text}
+  check    openai SDK responses.create (Responses API) ${responses.ok ? 'output_text' : 'FAILED'}: ${responses.text}
   check    AI SDK generateObject (zod schema) ${generated.ok ? 'generated' : 'FAILED'}: ${generated.text}
 
 Try it (any bearer token works against the emulator):
@@ -90,9 +93,14 @@ Try it (any bearer token works against the emulator):
   curl -N ${base}/v1beta/openai/chat/completions -H "Authorization: Bearer demo-key" -H "Content-Type: application/json" \\
     -d '{"model":"gemini-2.5-flash","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Tell me a story"}]}'
 
+  curl -s ${base}/v1/responses -H "Authorization: Bearer demo-key" -H "Content-Type: application/json" \\
+    -d '{"model":"gemini-2.5-flash","instructions":"Answer briefly.","input":"What is the Responses API?"}'
+
 Python (needs the openai package, which brings pydantic: pip install openai):
 
   python3 -c 'from openai import OpenAI; c = OpenAI(api_key="demo-key", base_url="${base}/v1beta/openai"); print(c.chat.completions.create(model="gemini-2.5-flash", messages=[{"role": "user", "content": "hi"}]).choices[0].message.content)'
+
+  python3 -c 'from openai import OpenAI; c = OpenAI(api_key="demo-key", base_url="${base}/v1"); print(c.responses.create(model="gemini-2.5-flash", input="hi").output_text)'
 
   python3 -c 'from openai import OpenAI; from pydantic import create_model; City = create_model("City", name=(str, ...), country=(str, ...), population=(int, ...)); c = OpenAI(api_key="demo-key", base_url="${base}/v1beta/openai"); print(c.chat.completions.parse(model="gemini-2.5-flash", messages=[{"role": "user", "content": "Name a large city"}], response_format=City).choices[0].message.parsed)'
 
@@ -111,7 +119,7 @@ Prompts containing [block], [safety], [max] or [think] make the emulator answer 
 a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
 answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
 `);
-  if (message === undefined || !structured.ok || !generated.ok) throw new Error('a check above did not pass');
+  if (message === undefined || !structured.ok || !responses.ok || !generated.ok) throw new Error('a check above did not pass');
 }
 
 /** The Vercel AI SDK (ESM, so imported dynamically) through its OpenAI chat model: generateObject with a zod schema. */
@@ -139,6 +147,17 @@ async function parseCheck(baseURL: string): Promise<{ ok: boolean; text: string 
     });
     const parsed = completion.choices[0]?.message.parsed;
     return parsed ? { ok: true, text: JSON.stringify(parsed) } : { ok: false, text: 'no parsed object' };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
+  }
+}
+
+/** The openai SDK's Responses API against the sidecar: `responses.create`, read through the SDK's `output_text`. */
+async function responsesCheck(baseURL: string): Promise<{ ok: boolean; text: string }> {
+  const client = new OpenAI({ apiKey: 'demo-key', baseURL, maxRetries: 0 });
+  try {
+    const response = await client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello from the Responses API' });
+    return response.output_text ? { ok: true, text: JSON.stringify(response.output_text) } : { ok: false, text: `no output_text (status ${response.status})` };
   } catch (error) {
     return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
   }
