@@ -86,7 +86,8 @@ function pageOfItems(items: readonly ResponsesInputItem[], query: Record<string,
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidRequestError('limit must be an integer from 1 to 100.', 'limit', 'invalid_value');
   const order = query.order ?? 'desc';
   if (order !== 'asc' && order !== 'desc') throw new InvalidRequestError("order must be 'asc' or 'desc'.", 'order', 'invalid_value');
-  const ordered = order === 'asc' ? [...items] : [...items].reverse();
+  const listed = items.map(listedItem);
+  const ordered = order === 'asc' ? listed : listed.reverse();
   const after = typeof query.after === 'string' ? ordered.findIndex((item) => item.id === query.after) : -1;
   const page = ordered.slice(after + 1, after + 1 + limit);
   return {
@@ -96,4 +97,15 @@ function pageOfItems(items: readonly ResponsesInputItem[], query: Record<string,
     last_id: page.at(-1)?.id ?? null,
     has_more: after + 1 + limit < ordered.length,
   };
+}
+
+/**
+ * An input item as OpenAI lists it: an easy-form message (`{role, content: "…"}`, stored as the client sent it) is a
+ * full message item, with `type`, `status` and content parts, the shape the SDKs' ResponseItem types expect.
+ */
+function listedItem(item: ResponsesInputItem): ResponsesInputItem {
+  if ((item.type ?? 'message') !== 'message' || typeof item.role !== 'string') return item;
+  const text = item.role === 'assistant' ? { type: 'output_text', annotations: [] } : { type: 'input_text' };
+  const content = typeof item.content === 'string' ? [{ ...text, text: item.content }] : item.content;
+  return { ...item, type: 'message', status: item.status ?? 'completed', content };
 }
