@@ -140,6 +140,29 @@ describe('the Responses API through the official openai Node SDK', () => {
   });
 
   it.each([
+    [true, false, 'not-configured'],
+    [true, true, 'not-configured'],
+    [undefined, false, 'not-configured'],
+    [false, false, null],
+  ])('without a store, store: %s (stream: %s) answers store: false with x-sidecar-response-store %s', async (store, stream, header) => {
+    const params = { model: 'gemini-2.5-flash', input: 'Hello there', ...(store === undefined ? {} : { store }) };
+    let final: OpenAI.Responses.Response | undefined;
+    let headers: Headers;
+    if (stream) {
+      const { data, response } = await client.responses.create({ ...params, stream: true }).withResponse();
+      for await (const event of data) if (event.type === 'response.completed') final = event.response;
+      headers = response.headers;
+    } else {
+      const { data, response } = await client.responses.create(params).withResponse();
+      final = data;
+      headers = response.headers;
+    }
+
+    expect(final?.store).toBe(false);
+    expect(headers.get('x-sidecar-response-store')).toBe(header);
+  });
+
+  it.each([
     [{ background: true }, 'background'],
     [{ tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
     [{ previous_response_id: 'resp_abc' }, 'previous_response_id'],
