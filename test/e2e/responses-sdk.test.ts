@@ -92,6 +92,44 @@ describe('the Responses API through the official openai Node SDK', () => {
     expect(contents[2]!.parts[0]).toMatchObject({ functionResponse: { name: 'get_weather', response: { temp: 21 } } });
   });
 
+  it('responses.stream with parallel calls on Gemini 3, its finalResponse output replayed as is: one model turn, the first call signed', async () => {
+    const timeTool = { ...weatherTool, name: 'get_time' };
+    const params = { model: 'gemini-3-flash-preview', tools: [weatherTool, timeTool], reasoning: { summary: 'auto' as const }, store: false };
+    const stream = client.responses.stream({ ...params, input: 'Paris [parallel]' });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    const first = await stream.finalResponse();
+    const calls = first.output.filter((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call');
+    const [signature] = sdk.harness.emulator.thoughtSignatures.issued;
+
+    expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'function_call', 'function_call', 'reasoning']);
+    expect(types.filter((type) => type === 'response.output_item.done')).toHaveLength(4);
+    expect(types.at(-1)).toBe('response.completed');
+    // The helper adds parsed_arguments to each call; the replay carries it back, and the sidecar takes it.
+    expect(calls[0]).toHaveProperty('parsed_arguments');
+    const outputs = calls.map((call, index) => ({ type: 'function_call_output' as const, call_id: call.call_id, output: `{"n":${index}}` }));
+    const second = await client.responses.create({ ...params, input: [{ role: 'user', content: 'Paris [parallel]' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), ...outputs] });
+
+    expect(second.output_text).toBe('Result: {"n":0}; {"n":1}');
+    expect(lastGemini().contents).toEqual([
+      { role: 'user', parts: [{ text: 'Paris [parallel]' }] },
+      {
+        role: 'model',
+        parts: [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris [parallel]' }, id: calls[0]!.call_id }, thoughtSignature: signature },
+          { functionCall: { name: 'get_time', args: { city: 'Paris [parallel]' }, id: calls[1]!.call_id } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'get_weather', id: calls[0]!.call_id, response: { n: 0 } } },
+          { functionResponse: { name: 'get_time', id: calls[1]!.call_id, response: { n: 1 } } },
+        ],
+      },
+    ]);
+  });
+
   it('responses.parse with zodTextFormat: JSON Schema to Gemini, the parsed object back', async () => {
     const City = z.object({ name: z.string(), population: z.number().int() });
     const response = await client.responses.parse({ model: 'gemini-2.5-flash', input: 'A big city', text: { format: zodTextFormat(City, 'city') } });
