@@ -8,7 +8,8 @@ import asyncio
 import json
 import sys
 
-from agents import Agent, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled
+from agents import Agent, ModelSettings, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled
+from agents.model_settings import Reasoning
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel
 
@@ -66,8 +67,10 @@ def create_stream():
     return {"types": types, "final_text": completed.output_text if completed else None}
 
 
-async def agent_two_turns():
+async def agent_two_turns(streamed):
+    """Two turns of an agent with a function tool; `streamed` runs them with Runner.run_streamed and thought summaries."""
     tool_calls = []
+    marker = "agents streamed" if streamed else "agents turn"
 
     @function_tool
     def get_weather(city: str) -> str:
@@ -76,10 +79,20 @@ async def agent_two_turns():
         return f"sunny in {city}"
 
     model = OpenAIResponsesModel(model=AGENT_MODEL, openai_client=AsyncOpenAI(api_key="py-key", base_url=BASE_URL, max_retries=0))
-    agent = Agent(name="weather", instructions="Answer with the weather tool.", tools=[get_weather], model=model)
-    first = await Runner.run(agent, "agents turn one: Paris")
-    history = first.to_input_list() + [{"role": "user", "content": "agents turn two: Rome"}]
-    second = await Runner.run(agent, history)
+    settings = ModelSettings(reasoning=Reasoning(effort="low", summary="auto")) if streamed else ModelSettings()
+    agent = Agent(name="weather", instructions="Answer with the weather tool.", tools=[get_weather], model=model, model_settings=settings)
+
+    async def run(agent_input):
+        if not streamed:
+            return await Runner.run(agent, agent_input)
+        result = Runner.run_streamed(agent, agent_input)
+        async for _ in result.stream_events():
+            pass
+        return result
+
+    first = await run(f"{marker} one: Paris")
+    history = first.to_input_list() + [{"role": "user", "content": f"{marker} two: Rome"}]
+    second = await run(history)
     return {
         "tool_calls": tool_calls,
         "final_outputs": [first.final_output, second.final_output],
@@ -89,9 +102,12 @@ async def agent_two_turns():
     }
 
 
-def agent():
-    set_tracing_disabled(True)
-    return asyncio.run(agent_two_turns())
+def agent(streamed):
+    def call():
+        set_tracing_disabled(True)
+        return asyncio.run(agent_two_turns(streamed))
+
+    return call
 
 
 CALLS = {
@@ -99,7 +115,8 @@ CALLS = {
     "openai.responses.parse": parse,
     "openai.responses.stream": stream,
     "openai.responses.create(stream=True)": create_stream,
-    "agents.Runner.run": agent,
+    "agents.Runner.run": agent(False),
+    "agents.Runner.run_streamed": agent(True),
 }
 
 failed = False
