@@ -146,9 +146,11 @@ async function streamResponse(deps: AppDeps, res: Response, prepared: Prepared, 
     }
     const finish = translator.finish(Math.floor(Date.now() / 1000));
     if (!finish.complete) throw new UpstreamUnreachableError('Gemini ended the stream before the answer was complete.', 'upstream_stream_truncated');
-    const final = translator.final(Math.floor(Date.now() / 1000));
+    // The terminal event's response is what gets stored, so a store failure can still say `store: false` in it.
+    const final = finish.events.at(-1)!.response as ResponseObject;
     await state.save(prepared.tenant, prepared.translated.input, final, prepared.request).catch((error: unknown) => {
       deps.logger.warn({ err: error, responseId: context.id }, 'response not stored');
+      final.store = false;
     });
     await sse.sendAll(finish.events);
     const usage = final.usage;

@@ -147,4 +147,23 @@ describe('previous_response_id across two sidecar processes sharing Redis', () =
       expect(continued?.message).toContain(`Previous response with id '${first.id}' not found.`);
     });
   });
+
+  describe('while Redis is down', () => {
+    beforeAll(() => redis.stop());
+    afterAll(() => redis.start());
+
+    it.each([false, true])('an answer that could not be stored says store: false (stream: %s)', async (stream) => {
+      let final: OpenAI.Responses.Response;
+      if (stream) {
+        final = await client(a, ALICE).responses.stream({ model: MODEL, input: 'unstored' }).finalResponse();
+      } else {
+        const { data, response } = await client(a, ALICE).responses.create({ model: MODEL, input: 'unstored' }).withResponse();
+        expect(response.headers.get('x-sidecar-response-store')).toBe('failed');
+        final = data;
+      }
+
+      expect(final.status).toBe('completed');
+      expect(final.store).toBe(false);
+    });
+  });
 });
