@@ -176,10 +176,12 @@ describe('standalone mode', () => {
     expect(standalone().length).toBeGreaterThanOrEqual(2);
   });
 
-  it('renders a Deployment, Service, ServiceAccount, HPA and PDB, and no sidecar-mode objects', () => {
-    for (const { file, objects } of standalone()) {
+  it('renders a Deployment, Service, ServiceAccount, PDB (and the HPA when autoscaling is on), and no sidecar-mode objects', () => {
+    for (const { file, objects, values } of standalone()) {
       const kinds = objects[3].map((object) => object.kind);
-      expect({ file, kinds: STANDALONE_ONLY_KINDS.filter((kind) => kinds.includes(kind)) }).toEqual({ file, kinds: STANDALONE_ONLY_KINDS });
+      const autoscaling = (values.autoscaling as { enabled?: boolean } | undefined)?.enabled === true;
+      const expected = STANDALONE_ONLY_KINDS.filter((kind) => autoscaling || kind !== 'HorizontalPodAutoscaler');
+      expect({ file, kinds: STANDALONE_ONLY_KINDS.filter((kind) => kinds.includes(kind)) }).toEqual({ file, kinds: expected });
       expect({ file, kinds: kinds.filter((kind) => ['Backend', 'PodMonitor'].includes(kind)) }).toEqual({ file, kinds: [] });
       expect(objects[3].filter((object) => object.metadata.name.endsWith('-snippet'))).toEqual([]);
     }
@@ -204,6 +206,26 @@ describe('standalone mode', () => {
       ]);
       expect((field(one(objects[3], 'Service'), 'spec.ports') as Array<{ name: string }>).map((port) => port.name)).toEqual(['http', 'metrics']);
     }
+  });
+
+  // Issue: the HPA was on by default and needs metrics-server (endless FailedGetResourceMetric without it), and the
+  // Deployment then had no replicas, so `helm install --wait` returned with one pod.
+  it('runs replicaCount replicas without an HPA by default; autoscaling.enabled adds the HPA and NOTES name metrics-server', async () => {
+    const [plain, scaled, plainNotes, scaledNotes] = await Promise.all([
+      render(3, ['standalone-existing-secret-values.yaml']),
+      render(3, ['standalone-existing-secret-values.yaml'], ['autoscaling.enabled=true']),
+      Promise.resolve(ci('standalone-existing-secret-values.yaml').notes),
+      notes(['standalone-existing-secret-values.yaml'], ['autoscaling.enabled=true']),
+    ]);
+    const plainObjects = parseManifests(plain);
+    expect(plainObjects.filter((object) => object.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(field(one(plainObjects, 'Deployment'), 'spec.replicas')).toBe(2);
+    expect(plainNotes).toContain('Replicas: 2 (replicaCount)');
+    const scaledObjects = parseManifests(scaled);
+    expect(field(one(scaledObjects, 'HorizontalPodAutoscaler'), 'spec.minReplicas')).toBe(2);
+    expect(field(one(scaledObjects, 'Deployment'), 'spec.replicas')).toBeUndefined();
+    expect(scaledNotes.replaceAll('\n', ' ')).toContain('It needs metrics-server');
+    expect(scaledNotes).toContain('FailedGetResourceMetric');
   });
 
   it('puts checksum/config on the pod template, changing with the config only', async () => {
