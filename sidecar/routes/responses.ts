@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ClientClosedError, UpstreamUnreachableError } from '../errors/sidecar-error';
 import { renderOpenAIError } from '../errors/render-openai-error';
@@ -8,6 +7,7 @@ import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { ShuttingDownError } from '../server/lifecycle';
 import { SseResponse } from '../streaming/sse-response';
+import { randomHex } from '../util/random-hex';
 import { resolveModel } from '../translate/model-alias';
 import { parseRequestBody } from '../translate/parse-with-param';
 import { geminiResponseToResponses } from '../translate/responses/gemini-response-to-responses';
@@ -41,7 +41,7 @@ interface Prepared {
 }
 
 function newResponseId(): string {
-  return `resp_${randomBytes(24).toString('hex')}`;
+  return `resp_${randomHex(24)}`;
 }
 
 /** `POST /v1/responses` and `POST /v1/responses/input_tokens`: the Responses API over Gemini's generateContent / countTokens. */
@@ -53,7 +53,8 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
     const request = parsed.request;
     const resolved = resolveModel(request.model, deps.config.models.aliases);
     noticeAlias(deps, request.model, resolved.alias);
-    const tenant = state.tenantOf(req.headers);
+    // The tenant is a hash of the credential, needed only when the store is read or written.
+    const tenant = state.configured && (request.previous_response_id || state.willStore(request)) ? state.tenantOf(req.headers) : '';
     const history = request.previous_response_id ? await state.history(tenant, request.previous_response_id) : [];
     const translated = responsesRequestToGemini({ ...request, model: resolved.model }, history, {
       remoteUrls: deps.config.media.remoteUrls,
