@@ -13,6 +13,7 @@ import { createTelemetry } from './observability/telemetry';
 import type { AppDeps } from './server/app-deps';
 import { createApp } from './server/create-app';
 import { createAdminApp, type Readiness } from './server/health';
+import { ConnectionDrain, DRAIN_IDLE_CLOSE_MS } from './server/connection-drain';
 import { Lifecycle } from './server/lifecycle';
 import { API_HEADERS_TIMEOUT_MS, API_KEEP_ALIVE_TIMEOUT_MS } from './server/server-timeouts';
 import { createResponseStore } from './store/create-response-store';
@@ -23,6 +24,8 @@ interface ShutdownParts {
   deps: AppDeps;
   readiness: Readiness;
   apiServers: Server[];
+  /** Keep-alive handling of the API servers' connections. */
+  connections: ConnectionDrain;
   adminHttp: Server;
   gemini: { close(): Promise<void> };
   reloader: ConfigReloader;
@@ -30,31 +33,33 @@ interface ShutdownParts {
 }
 
 /**
- * SIGTERM/SIGINT: /readyz turns 503 at once; new connections are still accepted for `drainDelayMs` (the ingress and
- * the Service endpoints need that long to notice), then the listener closes and keep-alive clients are told to
- * reconnect; in-flight requests and streams get `shutdownTimeoutMs` to finish; streams still open then end with an
- * error event, and the process exits 0.
+ * SIGTERM/SIGINT: /readyz turns 503 at once and every answer from then on says `Connection: close`, so clients move
+ * to fresh connections (which the updated endpoints send elsewhere) instead of reusing this process's; connections
+ * idle for a second are closed. New connections are still accepted for `drainDelayMs` (the ingress and the Service
+ * endpoints need that long to notice), then the listener closes; in-flight requests and streams get
+ * `shutdownTimeoutMs` to finish; streams still open then end with an error event, and the process exits 0.
  */
 async function shutDown(parts: ShutdownParts): Promise<void> {
-  const { deps, readiness, apiServers, adminHttp, gemini } = parts;
+  const { deps, readiness, connections, adminHttp, gemini } = parts;
   const { config, logger, lifecycle } = deps;
   readiness.ready = false;
+  connections.startDraining();
   parts.reloader.stop();
   parts.keysWatcher?.stop();
   logger.info({ signal: parts.signal, drainDelayMs: config.server.drainDelayMs, inflight: lifecycle.active }, 'shutting down');
   await sleep(config.server.drainDelayMs);
-  lifecycle.startDraining();
-  for (const server of apiServers) {
-    server.close();
-    server.closeIdleConnections();
-  }
+  connections.stopAccepting();
   const drained = await lifecycle.waitForIdle(config.server.shutdownTimeoutMs);
   if (!drained) {
     logger.warn({ inflight: lifecycle.active }, 'drain timeout reached; ending what is still open');
     lifecycle.forceStop.abort();
     await lifecycle.waitForIdle(1000);
-    for (const server of apiServers) server.closeAllConnections();
   }
+  // A stream that ended leaves its keep-alive connection idle: the drain closes it once idle, unless it carries one
+  // more request first (answered with Connection: close).
+  if (drained) await connections.waitForClosed(DRAIN_IDLE_CLOSE_MS + 500);
+  connections.closeAll();
+  for (const server of parts.apiServers) server.close();
   adminHttp.close();
   adminHttp.closeAllConnections();
   await Promise.allSettled([gemini.close(), deps.responseStore?.close(), loadedTelemetryShutdown()?.()]);
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
     server.keepAliveTimeout = API_KEEP_ALIVE_TIMEOUT_MS;
     server.headersTimeout = API_HEADERS_TIMEOUT_MS;
   }
+  const connections = new ConnectionDrain(socketHttp ? [apiHttp, socketHttp] : [apiHttp]);
   await listen(apiHttp, config.server.port, config.server.host);
   if (socketHttp && config.server.socketPath) await listenOnSocket(socketHttp, config.server.socketPath);
   await listen(adminHttp, config.server.adminPort, config.server.host);
@@ -155,7 +161,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void shutDown({ signal, deps, readiness, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], adminHttp, gemini, reloader, keysWatcher });
+    void shutDown({ signal, deps, readiness, apiServers: socketHttp ? [apiHttp, socketHttp] : [apiHttp], connections, adminHttp, gemini, reloader, keysWatcher });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -28,7 +28,6 @@ export class Lifecycle {
   /** Aborted when the drain timeout ran out: streams still open end with an error event. */
   readonly forceStop = new AbortController();
   private inflight = 0;
-  private draining = false;
   private idle: Array<() => void> = [];
 
   constructor(private readonly maxConcurrent: number) {}
@@ -38,7 +37,7 @@ export class Lifecycle {
     return this.inflight;
   }
 
-  /** Express middleware: counts the request until its response closes; sheds load; asks clients to reconnect while draining. */
+  /** Express middleware: counts the request until its response closes; sheds load. */
   middleware(): RequestHandler {
     return (_req, res, next) => {
       if (this.inflight >= this.maxConcurrent) {
@@ -46,7 +45,6 @@ export class Lifecycle {
         return;
       }
       this.inflight++;
-      if (this.draining) res.setHeader('Connection', 'close');
       res.once('close', () => {
         this.inflight--;
         if (this.inflight === 0) for (const resolve of this.idle.splice(0)) resolve();
@@ -58,11 +56,6 @@ export class Lifecycle {
   /** The error a request ends with: a shutdown, when the drain timeout's force stop is what cut it short. */
   errorFor(thrown: unknown): unknown {
     return this.forceStop.signal.aborted ? new ShuttingDownError() : thrown;
-  }
-
-  /** Marks the start of draining: keep-alive clients are told to reconnect elsewhere. */
-  startDraining(): void {
-    this.draining = true;
   }
 
   /** Resolves true once nothing is in flight, or false after `timeoutMs`. */
