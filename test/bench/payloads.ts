@@ -143,6 +143,15 @@ export const openai = {
     max_tokens: 256,
     ...(stream ? { stream: true } : {}),
   }),
+  /** The same request on the Responses API, as the openai SDK's `responses.create({instructions, input})` sends it. */
+  responses: (stream: boolean): Json => ({
+    model: CHAT_MODEL,
+    instructions: SYSTEM_PROMPT,
+    input: USER_PROMPT,
+    temperature: 0.7,
+    max_output_tokens: 256,
+    ...(stream ? { stream: true } : {}),
+  }),
   embeddings: (): Json => ({ model: EMBEDDING_MODEL, input: EMBEDDING_TEXTS, dimensions: EMBEDDING_DIMENSIONS }),
   image: (): Json => ({
     model: CHAT_MODEL,

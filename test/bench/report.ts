@@ -116,6 +116,8 @@ function rate(aggregateValue: Aggregate): string {
 }
 
 export type Results = Map<WorkloadId, Map<ArmId, Sample[]>>;
+/** Per workload, the arms that do not serve its endpoint, and why. */
+export type NotApplicable = Map<WorkloadId, Map<ArmId, string>>;
 
 function label(arm: ArmId): string {
   return ARM_LABELS[arm];
@@ -127,7 +129,12 @@ function errorsCell(value: Aggregate): string {
 }
 
 /** The table of one workload. */
-export function workloadTable(workload: Workload, byArm: Map<ArmId, Sample[]>, slow?: { count: number; chunks: number; delayMs: number; rampMs: number }): string[] {
+export function workloadTable(
+  workload: Workload,
+  byArm: Map<ArmId, Sample[]>,
+  slow?: { count: number; chunks: number; delayMs: number; rampMs: number },
+  notApplicable?: Map<ArmId, string>,
+): string[] {
   const aggregates = new Map([...byArm].map(([arm, samples]) => [arm, aggregate(samples)] as const));
   const direct = aggregates.get('direct');
   const lines: string[] = [];
@@ -173,12 +180,48 @@ export function workloadTable(workload: Workload, byArm: Map<ArmId, Sample[]>, s
       note(arm, value);
     }
   }
+  const columns = (lines.find((line) => line.startsWith('|---')) ?? '|').split('|').length - 2;
+  for (const [arm, reason] of notApplicable ?? []) {
+    lines.push(`| ${label(arm)} | n/a${' | —'.repeat(Math.max(0, columns - 2))} |`);
+    footnotes.push(`n/a ${label(arm)}: ${reason.replace(/\s+/g, ' ').slice(0, 240)}`);
+  }
   if (footnotes.length > 0) lines.push('', ...footnotes);
   return lines;
 }
 
+/** The issue's bound on Responses CPU per request, as a multiple of chat's. */
+export const RESPONSES_TARGET = 1.15;
+
+const RESPONSES_PAIRS: Array<{ chat: WorkloadId; responses: WorkloadId; name: string }> = [
+  { chat: 'chat-c32', responses: 'responses-c32', name: 'unary, 32 connections' },
+  { chat: 'stream', responses: 'responses-stream', name: 'streaming, 8 streams' },
+];
+
+/** Per arm measured on both: CPU per request on /v1/responses ÷ on /v1/chat/completions, unary and streaming. */
+export function responsesVersusChat(results: Results): string[] {
+  const rows: string[] = [];
+  for (const pair of RESPONSES_PAIRS) {
+    const chat = results.get(pair.chat);
+    const responses = results.get(pair.responses);
+    if (!chat || !responses) continue;
+    for (const [arm, samples] of responses) {
+      const chatSamples = chat.get(arm);
+      if (!chatSamples || arm === 'direct') continue;
+      const a = aggregate(chatSamples);
+      const b = aggregate(samples);
+      const value = b.cpuPerRequestMs / a.cpuPerRequestMs;
+      const verdict = arm === 'sidecar' || arm === 'sidecar-otel-off' ? (value <= RESPONSES_TARGET ? ' (within target)' : ' (**over target**)') : '';
+      rows.push(
+        `| ${pair.name} | ${label(arm)} | ${cpu(a.cpuPerRequestMs)} | ${cpu(b.cpuPerRequestMs)} | ${ratio(value)}${verdict} | ${int(a.rate)} / ${int(b.rate)} |`,
+      );
+    }
+  }
+  if (rows.length === 0) return [];
+  return ['| workload | arm | chat CPU / request | responses CPU / request | responses ÷ chat | req/s chat / responses |', '|---|---|---|---|---|---|', ...rows];
+}
+
 /** sidecar ÷ other, per workload: throughput (higher = sidecar faster), CPU per request and peak RSS (lower = sidecar cheaper). */
-export function ratioTable(results: Results, list: Workload[]): string[] {
+export function ratioTable(results: Results, list: Workload[], notApplicable?: NotApplicable): string[] {
   const others: ArmId[] = ['ceiling', 'portkey', 'litellm', 'sidecar-otel-off'];
   const lines = [
     '| workload | metric | sidecar / ceiling | sidecar / Portkey | sidecar / LiteLLM | sidecar / sidecar (OTel off) |',
@@ -192,7 +235,7 @@ export function ratioTable(results: Results, list: Workload[]): string[] {
     const cells = (pick: (value: Aggregate) => number) =>
       others.map((other) => {
         const samples = byArm.get(other);
-        if (!samples) return '—';
+        if (!samples) return notApplicable?.get(workload.id)?.has(other) ? 'n/a' : '—';
         const value = pick(aggregate(samples));
         return ratio(pick(sidecar) / value);
       });

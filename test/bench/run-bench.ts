@@ -26,8 +26,8 @@ import { cannon, manyStreams, percentile, streamLoad } from './load';
 import { REPLY_TEXT } from './payloads';
 import { killAllNow, processTree, ResourceWatch, stopAll, TICKS_PER_SECOND } from './processes';
 import { readProfile, summarise, summaryMarkdown } from './profile-summary';
-import { aggregate, cpu, ms, ratioTable, workloadTable, type Results, type Sample } from './report';
-import { MARKERS, WORKLOAD_IDS, workloads, type Verdict, type Workload, type WorkloadId } from './workloads';
+import { aggregate, cpu, ms, ratioTable, responsesVersusChat, RESPONSES_TARGET, workloadTable, type NotApplicable, type Results, type Sample } from './report';
+import { WORKLOAD_IDS, workloads, type Verdict, type Workload, type WorkloadId } from './workloads';
 
 const ROOT = resolve(__dirname, '../../../..');
 const BENCH_DIST = join(ROOT, 'dist/bench/test/bench');
@@ -53,7 +53,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --profile               instead of the comparison: run the sidecar under node --cpu-prof during --profile-workload
                           and summarise the profile (bench-results/profile-latest.md)
   --profile-seconds S     load under the profiler (default 15)
-  --profile-workload ID   a non-streaming workload (default chat-c32)
+  --profile-workload ID   a request or stream workload (default chat-c32; not slow-streams)
   --profile-otel-off      profile with OTEL_SDK_DISABLED=true
 Results: bench-results/latest.md (and a copy in test/bench/results/<date>.md). Logs: bench-results/logs/.`;
 
@@ -206,7 +206,7 @@ async function measure(workload: Workload, arm: Arm, double: Double, options: Op
   const doubleWatch = workload.type === 'slow' && arm.id !== 'direct' ? new ResourceWatch([double.process.pid]) : undefined;
   const generatorStart = process.cpuUsage();
   const request = workload.request(arm);
-  const markers = MARKERS[arm.dialect];
+  const markers = workload.markers(arm);
   let partial: Omit<Sample, 'cpuSeconds' | 'peakRssMb' | 'generatorCpuSeconds'>;
   if (workload.type === 'cannon') {
     const result = await cannon(request, workload.concurrency, seconds, workload.timeoutS);
@@ -252,7 +252,7 @@ function progress(workload: Workload, round: string, arm: Arm, sample: Sample): 
 
 async function warm(workload: Workload, arm: Arm, seconds: number): Promise<void> {
   const request = workload.request(arm);
-  const markers = MARKERS[arm.dialect];
+  const markers = workload.markers(arm);
   if (workload.type === 'cannon') await cannon(request, workload.concurrency, seconds, workload.timeoutS);
   else if (workload.type === 'stream') await streamLoad(request, markers, workload.concurrency, seconds);
 }
@@ -295,6 +295,59 @@ function estimateSeconds(options: Options, armCount: number): number {
   return timed * armCount * (options.rounds * (options.duration + 0.3) + options.warmup + 0.5) + slow;
 }
 
+/**
+ * The workloads in run order, a workload and the one it is compared with (`pairedWith`: responses-c32 with chat-c32)
+ * in one block, so their rounds alternate and a burst of load elsewhere on the machine falls on both alike.
+ */
+function interleaved(list: Workload[]): Workload[][] {
+  const blocks: Workload[][] = [];
+  for (const workload of list) {
+    const partner = blocks.find((block) => block.some((other) => other.id === workload.pairedWith));
+    if (partner) partner.push(workload);
+    else blocks.push([workload]);
+  }
+  return blocks;
+}
+
+/** Checks every arm once for `workload` and returns the arms to measure; notes what is n/a, a warning or a failure. */
+async function checkArms(
+  workload: Workload,
+  arms: Arm[],
+  double: Double,
+  options: Options,
+  record: { verdicts: Map<string, Verdict>; notApplicable: Map<ArmId, string>; notes: RunNotes },
+): Promise<Arm[]> {
+  if (workload.type === 'stream') await setStream(double, 10, 0);
+  if (workload.type === 'slow') await setStream(double, options.slowChunks, options.slowDelayMs);
+  const eligible: Arm[] = [];
+  for (const arm of arms) {
+    const streamVerdict = record.verdicts.get(`stream/${arm.id}`);
+    let verdict: Verdict;
+    const unsupported = workload.unsupported?.(arm);
+    if (unsupported) verdict = { level: 'na', message: unsupported };
+    else if (workload.type === 'slow' && streamVerdict?.level === 'fail') verdict = { level: 'fail', message: 'its streaming check failed' };
+    else {
+      try {
+        verdict = await workload.verify(arm);
+      } catch (error) {
+        verdict = { level: 'fail', message: (error as Error).message };
+      }
+    }
+    record.verdicts.set(`${workload.id}/${arm.id}`, verdict);
+    if (verdict.level === 'na') {
+      console.log(`  check ${arm.id}: n/a, ${verdict.message ?? ''}`);
+      record.notApplicable.set(arm.id, verdict.message ?? 'does not serve this endpoint');
+      continue;
+    }
+    if (verdict.level !== 'ok') {
+      console.log(`  check ${arm.id}: ${verdict.level.toUpperCase()} ${verdict.message ?? ''}`);
+      record.notes.notes.push(`${workload.id}, ${ARM_LABELS[arm.id]}: ${verdict.level === 'fail' ? '**not measured**, ' : ''}${verdict.message ?? ''}`);
+    }
+    if (verdict.level !== 'fail') eligible.push(arm);
+  }
+  return eligible;
+}
+
 async function runComparison(options: Options, env: BenchEnv): Promise<void> {
   const runStarted = new Date();
   const notes: RunNotes = { setup: [], notes: [] };
@@ -305,53 +358,42 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
   const expected = estimateSeconds(options, arms.length);
   console.log(`\nmeasuring ${arms.length} arms × ${options.workloads.length} workloads, about ${Math.round(expected)} s\n`);
   const results: Results = new Map();
+  const na: NotApplicable = new Map();
   const list = workloads(REPLY_TEXT).filter((workload) => options.workloads.includes(workload.id));
   const verdicts = new Map<string, Verdict>();
-  for (const workload of list) {
-    console.log(`${workload.id}: ${workload.title}`);
-    if (workload.type === 'stream') await setStream(double, 10, 0);
-    if (workload.type === 'slow') await setStream(double, options.slowChunks, options.slowDelayMs);
-    const eligible: Arm[] = [];
-    for (const arm of arms) {
-      const streamVerdict = verdicts.get(`stream/${arm.id}`);
-      let verdict: Verdict;
-      if (workload.type === 'slow' && streamVerdict?.level === 'fail') verdict = { level: 'fail', message: 'its streaming check failed' };
-      else {
-        try {
-          verdict = await workload.verify(arm);
-        } catch (error) {
-          verdict = { level: 'fail', message: (error as Error).message };
-        }
-      }
-      verdicts.set(`${workload.id}/${arm.id}`, verdict);
-      if (verdict.level !== 'ok') {
-        console.log(`  check ${arm.id}: ${verdict.level.toUpperCase()} ${verdict.message ?? ''}`);
-        notes.notes.push(`${workload.id}, ${ARM_LABELS[arm.id]}: ${verdict.level === 'fail' ? '**not measured**, ' : ''}${verdict.message ?? ''}`);
-      }
-      if (verdict.level !== 'fail') eligible.push(arm);
+  for (const block of interleaved(list)) {
+    const eligible = new Map<WorkloadId, Arm[]>();
+    for (const workload of block) {
+      console.log(`${workload.id}: ${workload.title}`);
+      const notApplicable = new Map<ArmId, string>();
+      na.set(workload.id, notApplicable);
+      eligible.set(workload.id, await checkArms(workload, arms, double, options, { verdicts, notApplicable, notes }));
+      results.set(workload.id, new Map<ArmId, Sample[]>());
     }
-    const byArm = new Map<ArmId, Sample[]>();
-    results.set(workload.id, byArm);
-    const rounds = workload.type === 'slow' ? 1 : options.rounds;
+    // A block's workloads share one type, so one stream shape serves them all (checkArms set it).
+    const rounds = block[0]?.type === 'slow' ? 1 : options.rounds;
     for (let round = 0; round < rounds; round += 1) {
-      // Alternate the order so no arm always runs first (or right after the heaviest one).
-      const order = round % 2 === 0 ? eligible : [...eligible].reverse();
-      for (const arm of order) {
-        if (!arm.process.alive()) {
-          notes.notes.push(`${ARM_LABELS[arm.id]} died during ${workload.id} (see ${arm.process.logFile})`);
-          continue;
+      // Alternate the order so no arm (and no workload of a pair) always runs first, or right after the heaviest one.
+      for (const workload of round % 2 === 0 ? block : [...block].reverse()) {
+        const byArm = results.get(workload.id)!;
+        const measured = eligible.get(workload.id) ?? [];
+        for (const arm of round % 2 === 0 ? measured : [...measured].reverse()) {
+          if (!arm.process.alive()) {
+            notes.notes.push(`${ARM_LABELS[arm.id]} died during ${workload.id} (see ${arm.process.logFile})`);
+            continue;
+          }
+          if (round === 0 && workload.type !== 'slow') await warm(workload, arm, options.warmup);
+          const sample = await measure(workload, arm, double, options, options.duration);
+          progress(workload, `${round + 1}/${rounds}`, arm, sample);
+          byArm.set(arm.id, [...(byArm.get(arm.id) ?? []), sample]);
+          await sleep(workload.type === 'slow' ? 1000 : 200);
         }
-        if (round === 0 && workload.type !== 'slow') await warm(workload, arm, options.warmup);
-        const sample = await measure(workload, arm, double, options, options.duration);
-        progress(workload, `${round + 1}/${rounds}`, arm, sample);
-        byArm.set(arm.id, [...(byArm.get(arm.id) ?? []), sample]);
-        await sleep(workload.type === 'slow' ? 1000 : 200);
       }
     }
   }
   await setStream(double, 10, 0);
   const loadAfter = await otherLoad();
-  const markdown = renderReport(options, arms, list, results, notes, { runStarted, loadBefore, loadAfter });
+  const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter });
   console.log(`\n${markdown}`);
   save(markdown, options.quick ? 'quick' : undefined);
 }
@@ -370,7 +412,7 @@ function renderReport(
   options: Options,
   arms: Arm[],
   list: Workload[],
-  results: Results,
+  { results, na }: { results: Results; na: NotApplicable },
   notes: RunNotes,
   run: { runStarted: Date; loadBefore: string; loadAfter: string },
 ): string {
@@ -392,10 +434,16 @@ function renderReport(
     if (!byArm || byArm.size === 0) continue;
     const title = workload.type === 'slow' ? `${options.slowStreams.toLocaleString('en-US')} concurrent slow streams (memory)` : workload.title;
     lines.push(`## ${workload.id}: ${title}`, '');
-    lines.push(...workloadTable(workload, byArm, { count: options.slowStreams, chunks: options.slowChunks, delayMs: options.slowDelayMs, rampMs: options.slowRampMs }), '');
+    const slow = { count: options.slowStreams, chunks: options.slowChunks, delayMs: options.slowDelayMs, rampMs: options.slowRampMs };
+    lines.push(...workloadTable(workload, byArm, slow, na.get(workload.id)), '');
   }
-  lines.push('## Ratios', '', 'Throughput: sidecar ÷ other (above 1 = the sidecar serves more). CPU per request, latency and RSS: sidecar ÷ other (below 1 = the sidecar is cheaper or faster).', '');
-  lines.push(...ratioTable(results, list), '');
+  const versus = responsesVersusChat(results);
+  if (versus.length > 0) {
+    lines.push('## Responses vs chat', '', `CPU per request of the same answer on \`/v1/responses\` ÷ on \`/v1/chat/completions\`, per arm, within this run. Target for the sidecar: within ${Math.round((RESPONSES_TARGET - 1) * 100)} % (ratio ≤ ${RESPONSES_TARGET.toFixed(2)}).`, '');
+    lines.push(...versus, '');
+  }
+  lines.push('## Ratios', '', 'Throughput: sidecar ÷ other (above 1 = the sidecar serves more). CPU per request, latency and RSS: sidecar ÷ other (below 1 = the sidecar is cheaper or faster). n/a: the other arm does not serve that endpoint.', '');
+  lines.push(...ratioTable(results, list, na), '');
   const sidecar = results.get('chat-c32')?.get('sidecar');
   const ceiling = results.get('chat-c32')?.get('ceiling');
   if (sidecar && ceiling) {
@@ -428,11 +476,15 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   const dir = join(ROOT, 'bench-results', 'profiles', stamp);
   mkdirSync(dir, { recursive: true });
   const workload = workloads().find((entry) => entry.id === options.profileWorkload);
-  if (!workload || workload.type !== 'cannon') throw new Error(`--profile-workload must be a non-streaming workload, got ${options.profileWorkload}`);
+  if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
+  if (workload.type === 'stream') await setStream(double, 10, 0);
   const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, !options.profileOtelOff);
   console.log(`sidecar under --cpu-prof (telemetry ${options.profileOtelOff ? 'off' : 'on'}), ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
-  const warmup = await cannon(workload.request(arm), workload.concurrency, 2, workload.timeoutS);
+  const warmup =
+    workload.type === 'cannon'
+      ? await cannon(workload.request(arm), workload.concurrency, 2, workload.timeoutS)
+      : await streamLoad(workload.request(arm), workload.markers(arm), workload.concurrency, 2);
   const sample = await measure(workload, arm, double, options, options.profileSeconds);
   progress(workload, 'profiled', arm, sample);
   const exit = await arm.process.stop(30_000);
