@@ -548,7 +548,7 @@ describe('trace export (tracing.otlpEndpoint)', () => {
     expect(flat(endpointNotes)).toContain('allow it in networkPolicy.extraEgress');
     const full = flat(ci('standalone-full-values.yaml').notes);
     expect(full).toContain(`Spans are exported to ${ENDPOINT} (OTLP).`);
-    expect(full).not.toContain('networkPolicy.extraEgress');
+    expect(full).not.toContain('allow it in networkPolicy.extraEgress');
   }, 60_000);
 });
 

@@ -212,6 +212,31 @@ of CPU per request saved; trace ids still reach the log lines). Empty when extra
 {{- if and (gt (len $parts) 1) (not (hasSuffix "]" $host)) }}{{ last $parts }}{{ else }}6379{{ end }}
 {{- end }}
 
+{{/* The Gemini base URL the sidecar will use: GEMINI_BASE_URL from extraEnvVars (env wins over the file), else
+config.gemini.baseUrl, else the sidecar's default. */}}
+{{- define "ogs.geminiBaseUrl" -}}
+{{- $url := dig "gemini" "baseUrl" "https://generativelanguage.googleapis.com" (.Values.config | default dict) }}
+{{- range .Values.extraEnvVars }}{{ if and (eq .name "GEMINI_BASE_URL") .value }}{{ $url = .value }}{{ end }}{{ end }}
+{{- $url }}
+{{- end }}
+
+{{/* The TCP port of the Gemini base URL: the one it names, else 80 for http and 443 for https. */}}
+{{- define "ogs.geminiPort" -}}
+{{- $parsed := urlParse (include "ogs.geminiBaseUrl" .) }}
+{{- if regexMatch ":[0-9]+$" $parsed.host }}{{ regexFind "[0-9]+$" $parsed.host }}{{ else if eq $parsed.scheme "http" }}80{{ else }}443{{ end }}
+{{- end }}
+
+{{/* scheme://host[:port] of the Gemini base URL (no path, no user info), for comments and NOTES. */}}
+{{- define "ogs.geminiOrigin" -}}
+{{- $parsed := urlParse (include "ogs.geminiBaseUrl" .) }}
+{{- printf "%s://%s" $parsed.scheme $parsed.host }}
+{{- end }}
+
+{{/* GEMINI_BASE_URL is set from a reference (valueFrom) the chart cannot read? Returns "true" or "". */}}
+{{- define "ogs.geminiBaseUrlHidden" -}}
+{{- range .Values.extraEnvVars }}{{ if and (eq .name "GEMINI_BASE_URL") (not .value) }}true{{ end }}{{ end }}
+{{- end }}
+
 {{/* The response store's variables: REDIS_URL, and the password and encryption key from a Secret. */}}
 {{- define "ogs.storeEnv" -}}
 {{- $redis := .Values.store.redis }}
