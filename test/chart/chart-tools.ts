@@ -67,9 +67,16 @@ export function run(file: string, args: readonly string[], input?: string): Prom
   });
 }
 
-/** Arguments selecting values: `-f ci/<file>` for each file, `--set` for each assignment. */
+/**
+ * The values every render without a ci file starts from: the image a user would have pushed (the chart names none by
+ * default and refuses to render without one). Each ci file names its own.
+ */
+export const IMAGE_VALUES_FILE = join(__dirname, 'image-values.yaml');
+
+/** Arguments selecting values: `-f ci/<file>` for each file (IMAGE_VALUES_FILE when none), `--set` for each assignment. */
 function valuesArgs(valuesFiles: readonly string[], sets: readonly string[]): string[] {
-  return [...valuesFiles.flatMap((file) => ['-f', join(CHART_DIR, 'ci', file)]), ...sets.flatMap((set) => ['--set', set])];
+  const files = valuesFiles.length > 0 ? valuesFiles.map((file) => join(CHART_DIR, 'ci', file)) : [IMAGE_VALUES_FILE];
+  return [...files.flatMap((file) => ['-f', file]), ...sets.flatMap((set) => ['--set', set])];
 }
 
 /** `helm lint --strict` with the given values. */

@@ -6,7 +6,7 @@ import { configSchema } from '@sidecar/config/config-schema';
 import { API_KEEP_ALIVE_TIMEOUT_MS } from '@sidecar/server/server-timeouts';
 import { REPOSITORY_ROOT } from '../helpers/sidecar-process';
 import {
-  CHART_DIR, KUBE_VERSIONS, helmBinary, inBatches, lint, notes, parseManifests, render, run, template, validateCoreKinds,
+  CHART_DIR, IMAGE_VALUES_FILE, KUBE_VERSIONS, helmBinary, inBatches, lint, notes, parseManifests, render, run, template, validateCoreKinds,
   validateCustomResources,
   type HelmMajor, type K8sObject, type RunResult, type Validation, type Verdict,
 } from './chart-tools';
@@ -639,7 +639,7 @@ function notesBlock(notesText: string, heading: string): unknown {
 
 /** helm template without --api-versions (a cluster without the Prometheus Operator). */
 function templateWithoutApis(sets: string[]): Promise<RunResult> {
-  return run(helmBinary(3), ['template', 'gemini', CHART_DIR, '--kube-version', KUBE_VERSIONS[0], '--set', 'existingSecret=gemini', '--set', 'auth.clientKeysInSecret=true', ...sets.flatMap((set) => ['--set', set])]);
+  return run(helmBinary(3), ['template', 'gemini', CHART_DIR, '--kube-version', KUBE_VERSIONS[0], '-f', IMAGE_VALUES_FILE, '--set', 'existingSecret=gemini', '--set', 'auth.clientKeysInSecret=true', ...sets.flatMap((set) => ['--set', set])]);
 }
 
 describe('values.schema.json', () => {

@@ -38,8 +38,12 @@ interface ChartValues {
 const CHART = join(ROOT, 'charts/openai-gemini-sidecar');
 const chart = parseYaml(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as ChartValues;
 const chartAppVersion = (parseYaml(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
-/** The image the chart deploys by default. */
-const CHART_IMAGE = `${chart.image.registry}/${chart.image.repository}:${chart.image.tag || chartAppVersion}`;
+/**
+ * The image the snippets name: where .github/workflows/release.yml pushes a release (ghcr.io/<owner>/...), with an
+ * owner no registry accepts (upper case), so an unedited snippet fails with InvalidImageName instead of pulling in
+ * vain. No image is published for this source tree (README, Deploy > Image).
+ */
+const SNIPPET_IMAGE = `ghcr.io/YOUR-ORG/${IMAGE_NAME}:${chartAppVersion}`;
 
 /** '3600s', '60s', '0s', '1h', '500ms' → milliseconds. */
 function durationMs(value: unknown): number {
@@ -261,10 +265,12 @@ describe('config/ingress files', () => {
 describe.each(HOSTS)('the sidecar container in $ingress', ({ container, takenPorts, takenNames, ingressKeepsProxyingSeconds, gracePeriodSeconds }) => {
   const { api, admin } = listenPorts(container);
 
-  it("is the chart's sidecar container: same name and image, the image of this package version", () => {
+  it("is the chart's sidecar container, naming the image of this version under a placeholder owner", () => {
     expect(container.name).toBe(chart.sidecar.containerName);
-    expect(container.image).toBe(CHART_IMAGE);
-    expect(container.image.endsWith(`/${IMAGE_NAME}:${packageVersion}`)).toBe(true);
+    expect(container.image).toBe(SNIPPET_IMAGE);
+    expect(chartAppVersion).toBe(packageVersion);
+    // The chart has no default image (image.repository is required), so the snippets cannot copy one.
+    expect(chart.image.repository).toBe('');
   });
 
   it('sets only environment variables the sidecar reads, with the Gemini key from a Secret shaped like the chart wants', () => {

@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 // provisioning wrote to <cache>/missing/<tool> and the command to run.
 
 /** A tool test/tools/provision-tools.sh provisions. */
-export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server' | 'helm3' | 'helm4' | 'kubernetes-validate' | 'py-clients';
+export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server' | 'helm3' | 'helm4' | 'actionlint' | 'kubernetes-validate' | 'py-clients';
 
 /** The command that installs each tool, for the failure message when provisioning left no reason behind. */
 const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
@@ -18,6 +18,7 @@ const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
   'redis-server': '"apt-get install redis-server" as root',
   helm3: '"bash test/chart/install-chart-tools.sh"',
   helm4: '"bash test/chart/install-chart-tools.sh"',
+  actionlint: '"bash test/tools/provision-tools.sh"',
   'kubernetes-validate': '"bash test/chart/install-chart-tools.sh"',
   'py-clients': '"bash test/tools/provision-tools.sh"',
 };
@@ -67,6 +68,18 @@ export function helmBinary(major: 3 | 4): string {
   const found = candidates.find(executable);
   if (found) return found;
   throw missingToolError(tool, `${candidates.slice(0, fromEnv ? 2 : 1).join(', ')} and PATH`);
+}
+
+/** actionlint: $ACTIONLINT_BIN, the tools cache, or actionlint on PATH; a clear error otherwise. */
+export function actionlintBinary(): string {
+  const candidates = [
+    ...(process.env.ACTIONLINT_BIN ? [process.env.ACTIONLINT_BIN] : []),
+    join(toolsCacheDir(), 'bin', 'actionlint'),
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'actionlint')),
+  ];
+  const found = candidates.find(executable);
+  if (found) return found;
+  throw missingToolError('actionlint', `${join(toolsCacheDir(), 'bin', 'actionlint')} and PATH`);
 }
 
 function venvPython(tool: 'kubernetes-validate' | 'py-clients', override: string | undefined, venv: string): string {

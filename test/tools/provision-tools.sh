@@ -5,6 +5,7 @@
 #   deck, nginx           Debian packages deck, nginx (apt-get)                      test/deploy
 #   redis-server          Debian package redis-server (apt-get)                      test/integration/store
 #   helm3, helm4          go install helm.sh/helm/v3|v4/cmd/helm at pinned versions  test/chart
+#   actionlint            go install github.com/rhysd/actionlint/cmd/actionlint@pinned  test/deploy (workflows)
 #   kubernetes-validate   a venv from test/chart/requirements.txt (PyPI)             test/chart
 #   py-clients            a venv from test/tools/python-clients.txt (PyPI)          the Python client tests
 # Everything but the Debian packages lives in the cache: $CHART_TOOLS_DIR, default ~/.cache/openai-gemini-sidecar.
@@ -21,6 +22,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 HELM3_VERSION=v3.22.0
 HELM4_VERSION=v4.3.1
+ACTIONLINT_VERSION=v1.7.12
 # Helm 3 takes its default Capabilities.KubeVersion from link flags (its Makefile derives them from client-go, here
 # v0.37 → 1.37); Helm 4 reads it from the build info itself.
 HELM3_KUBE_MINOR=37
@@ -37,7 +39,7 @@ mkdir -p "$TOOLS/bin" "$MISSING" "$LOGS" || { echo "cannot create the tools cach
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 case "${1:-all}" in
-  all) SELECTED="prometheus promtool deck nginx redis-server helm3 helm4 kubernetes-validate py-clients" ;;
+  all) SELECTED="prometheus promtool deck nginx redis-server helm3 helm4 actionlint kubernetes-validate py-clients" ;;
   chart) SELECTED="helm3 helm4 kubernetes-validate" ;;
   *) echo "usage: $0 [all|chart]" >&2; exit 2 ;;
 esac
@@ -194,6 +196,31 @@ provision_helm() {
   fi
 }
 
+# --- actionlint (GitHub Actions workflows) ----------------------------------------------------------------------------
+
+provision_actionlint() {
+  local target="$TOOLS/bin/actionlint" module=github.com/rhysd/actionlint
+  local command="go install $module/cmd/actionlint@$ACTIONLINT_VERSION"
+  if ! on_path go; then
+    missing actionlint "\"$command\" once Go is installed (https://go.dev/dl/)" "not provisioned: there is no go here"
+    return
+  fi
+  if [ -x "$target" ] && go version -m "$target" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github\.com/rhysd/actionlint[[:space:]]+$ACTIONLINT_VERSION[[:space:]]"; then
+    present actionlint
+    return
+  fi
+  local build_started=$SECONDS gobin="$TOOLS/gobin-actionlint" log="$LOGS/actionlint-build.log"
+  rm -rf "$gobin"
+  if CGO_ENABLED=0 GOBIN="$gobin" GOFLAGS=-buildvcs=false go install "$module/cmd/actionlint@$ACTIONLINT_VERSION" >"$log" 2>&1 &&
+     mv "$gobin/actionlint" "$target"; then
+    rmdir "$gobin"
+    installed actionlint "$ACTIONLINT_VERSION" "$command" $((SECONDS - build_started))
+  else
+    tail -n 20 "$log" >&2
+    missing actionlint "\"bash test/tools/provision-tools.sh\"" "$command failed, log: $log"
+  fi
+}
+
 # --- Python venvs -----------------------------------------------------------------------------------------------------
 
 # provision_venv TOOL VENV REQUIREMENTS PINS: a venv with exactly that requirements file installed (rebuilt when it
@@ -225,6 +252,7 @@ provision_venv() {
 pids=()
 if selected helm3; then provision_helm 3 "$HELM3_VERSION" & pids+=($!); fi
 if selected helm4; then provision_helm 4 "$HELM4_VERSION" & pids+=($!); fi
+if selected actionlint; then provision_actionlint & pids+=($!); fi
 venvs() {
   if selected kubernetes-validate; then provision_venv kubernetes-validate "$TOOLS/venv" "$CHART_REQUIREMENTS" 1 & fi
   if selected py-clients; then provision_venv py-clients "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS" 5 & fi

@@ -135,6 +135,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* Checks that fail the render with a message naming the value to fix. */}}
 {{- define "ogs.validate" -}}
+{{- if not .Values.image.repository }}
+{{- fail (printf "image.repository is not set, and no image is published for this chart: build the image and push it to a registry your cluster pulls from (docker build -t ghcr.io/<owner>/openai-gemini-sidecar:%s . && docker push ghcr.io/<owner>/openai-gemini-sidecar:%s; see the README, Deploy > Image), then set image.repository=<owner>/openai-gemini-sidecar (image.registry is %s) and image.tag or image.digest" .Chart.AppVersion .Chart.AppVersion (.Values.image.registry | default "empty")) }}
+{{- end }}
 {{- if and (include "ogs.serverKeys" .) (not (include "ogs.clientKeys" .)) (not (include "ogs.trustIngress" .)) }}
 {{- fail "the sidecar would hold Gemini keys (existingSecret, secret.geminiApiKey(s) or config.gemini.apiKeysFile) that any caller could spend, and it refuses to start so: set secret.sidecarApiKeys (or SIDECAR_API_KEYS in existingSecret with auth.clientKeysInSecret=true) so callers must present a key, or auth.trustIngress=true (SIDECAR_TRUST_INGRESS=true) if the ingress in front authenticates callers" }}
 {{- end }}
