@@ -401,6 +401,26 @@ describe('sidecar mode', () => {
     expect(longCallNotes).toContain('config.gemini.totalTimeoutMs is not below 1 h: raise read_timeout and write_timeout above it.');
   });
 
+  it('prints the Traefik router with sidecar.traefik entry points, priority and host', async () => {
+    const base = ['sidecar.target=traefik'];
+    const [narrowed, allEntryPoints] = await Promise.all([
+      notes(['sidecar-kong-secret-values.yaml'], [...base, 'sidecar.traefik.host=ai.example.com', 'sidecar.traefik.priority=100', 'sidecar.traefik.entryPoints={web,websecure}']),
+      notes(['sidecar-kong-secret-values.yaml'], [...base, 'sidecar.traefik.entryPoints=null']),
+    ]);
+    const router = (text: string): Record<string, unknown> =>
+      (notesBlock(text, 'Route to it from Traefik') as { http: { routers: Record<string, Record<string, unknown>> } }).http.routers['openai-gemini']!;
+    expect(router(narrowed)).toEqual({
+      rule: 'Host(`ai.example.com`) && (PathPrefix(`/v1beta/openai/`) || PathPrefix(`/v1/`))',
+      priority: 100,
+      entryPoints: ['web', 'websecure'],
+      service: 'openai-gemini-sidecar',
+    });
+    expect(router(allEntryPoints)).toEqual({ rule: 'PathPrefix(`/v1beta/openai/`) || PathPrefix(`/v1/`)', priority: 1, service: 'openai-gemini-sidecar' });
+    expect(allEntryPoints.replaceAll('\n', ' ')).toContain('Entry points: all defaults (sidecar.traefik.entryPoints)');
+    const zero = await template(3, ['sidecar-kong-secret-values.yaml'], [...base, 'sidecar.traefik.priority=0']);
+    expect(zero.code).not.toBe(0);
+  }, 30_000);
+
   it('prints a paste-ready container block in NOTES, the same as the snippet ConfigMap', () => {
     for (const { file, objects, notes: notesText, values } of sidecarFiles()) {
       const sidecar = values.sidecar as { target: string; native?: boolean };

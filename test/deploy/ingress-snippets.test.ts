@@ -405,7 +405,7 @@ function expectIngressPaths(ingress: KubeObject, serviceName: string): void {
 describe('Traefik', () => {
   interface Dynamic {
     http: {
-      routers: Record<string, { rule: string; entryPoints: string[]; service: string }>;
+      routers: Record<string, { rule: string; priority?: number; entryPoints?: string[]; service: string }>;
       services: Record<string, { loadBalancer: { serversTransport: string; servers: Array<{ url: string }> } }>;
       serversTransports: Record<string, { forwardingTimeouts: { dialTimeout: string; responseHeaderTimeout: string; idleConnTimeout: string } }>;
     };
@@ -417,14 +417,29 @@ describe('Traefik', () => {
     expect(parseYaml(traefik.providers.file.content)).toEqual(dynamic);
   });
 
-  it('routes both prefixes on the public entry points to the sidecar port in the pod', () => {
+  it('routes both prefixes on the web entry point (the one every Traefik chart install has) to the sidecar port in the pod', () => {
     const routers = Object.values(dynamic.http.routers);
     expect(routers).toHaveLength(1);
     const [router] = routers;
     expect(router!.rule).toBe(PREFIXES.map((prefix) => `PathPrefix(\`${prefix}/\`)`).join(' || '));
-    expect(router!.entryPoints).toEqual(['web', 'websecure']);
+    // Issue: it named websecure, which logs an error on every reload where that entry point does not exist.
+    expect(router!.entryPoints).toEqual(['web']);
     const service = dynamic.http.services[router!.service];
     expect(service?.loadBalancer.servers).toEqual([{ url: `http://127.0.0.1:${listenPorts(HOSTS[1]!.container).api}` }]);
+  });
+
+  // Issue: Traefik ranks routers without a priority by rule length, and this rule outranked another app's Ingress for
+  // /v1 on the same Traefik, which was silently bypassed.
+  it('gives the router an explicit priority below any rule-length priority, so every other matching router wins', () => {
+    const [router] = Object.values(dynamic.http.routers);
+    const otherRules = ['PathPrefix(`/`)', 'PathPrefix(`/v1`)', 'Host(`app.example.com`) && PathPrefix(`/v1`)'];
+    /** Traefik's rank: the explicit priority, else the rule's length. */
+    const rank = (candidate: { rule: string; priority?: number }): number => candidate.priority ?? candidate.rule.length;
+    expect(router!.rule.length).toBeGreaterThan('PathPrefix(`/v1`)'.length);
+    for (const rule of otherRules) expect({ rule, oursFirst: rank(router!) >= rank({ rule }) }).toEqual({ rule, oursFirst: false });
+    expect(router!.priority).toBe(1);
+    const comments = readText('traefik/dynamic.yaml').split('\n').filter((line) => line.startsWith('#')).join(' ');
+    expect(comments).toContain('Host(`ai.example.com`) && (PathPrefix(...) || ...)');
   });
 
   it('its servers transport waits longer than the sidecar for headers and drops idle connections before it does', () => {
