@@ -11,8 +11,8 @@ import {
   type HelmMajor, type K8sObject, type RunResult, type Validation, type Verdict,
 } from './chart-tools';
 import {
-  CRD_RULES, backendTrafficPolicyProblems, containersOf, field, one, podAround, portNames, renderedConfig, snippetFromNotes,
-  snippetParts, type Container,
+  CRD_RULES, backendTrafficPolicyProblems, containersOf, field, one, podAround, portNames, proxyShutdown, renderedConfig,
+  snippetFromNotes, snippetParts, type Container,
 } from './manifest-checks';
 import { openObjects, schemaKeyPaths, undocumentedValues, valuesDocumentation, valuesSchema, type SchemaNode } from './values-checks';
 
@@ -158,9 +158,10 @@ describe.each(CI_FILES)('ci/%s', (file) => {
     const preStopMs = (container: Container | undefined): number => (container?.lifecycle?.preStop?.sleep?.seconds ?? 0) * 1000;
     if (isSidecar(file)) {
       const sidecar = ci(file).values.sidecar as { target: string; native?: boolean };
-      const { container } = snippetParts(sidecar.target, sidecar.native ?? true, snippetFromNotes(ci(file).notes));
-      const match = /terminationGracePeriodSeconds >= (\d+)/.exec(ci(file).notes);
-      expect(Number(match?.[1]) * 1000).toBeGreaterThan(needMs + preStopMs(container));
+      const snippet = snippetFromNotes(ci(file).notes);
+      const { container } = snippetParts(sidecar.target, sidecar.native ?? true, snippet);
+      const { graceSeconds } = proxyShutdown(sidecar.target, snippet);
+      expect(Number(graceSeconds) * 1000).toBeGreaterThan(needMs + preStopMs(container));
       return;
     }
     const deployment = one(ci(file).objects[3], 'Deployment');
@@ -435,6 +436,36 @@ describe('sidecar mode', () => {
       expect(verdict.map((entry) => entry.status)).toEqual(['passed', 'passed', 'no-schema']);
     }
   });
+
+  // Issue: sidecar mode cut streams when the ingress pod restarted although NOTES promised they could finish: Traefik
+  // stopped at SIGTERM + 10 s, plain Envoy at once. Each target's snippet now sets the proxy's own drain.
+  it('makes the proxy of every target keep streams going as long as the sidecar serves them, inside the pod grace period', async () => {
+    /** Seconds after termination begins that a sidecar may answer, from preStop, drain delay and shutdown timeout. */
+    const serving = (shutdown: { preStopSleepSeconds: number; drainDelaySeconds: number; timeoutSeconds: number }): number =>
+      shutdown.preStopSleepSeconds + shutdown.drainDelaySeconds + shutdown.timeoutSeconds;
+    const OTLP_FLUSH_SECONDS = 10;
+    const check = (target: string, native: boolean, snippet: unknown, shutdown: { preStopSleepSeconds: number; drainDelaySeconds: number; timeoutSeconds: number }): void => {
+      const proxy = proxyShutdown(target, snippet);
+      const serve = serving(shutdown);
+      if (target !== 'generic') expect({ target, native, drain: proxy.drainSeconds }).toEqual({ target, native, drain: serve });
+      if (['traefik', 'envoy-gateway'].includes(target)) expect({ target, accept: proxy.acceptSeconds }).toEqual({ target, accept: shutdown.drainDelaySeconds });
+      // A native sidecar gets SIGTERM once the proxy is gone, a regular one with it (after its preStop).
+      const proxyGone = proxy.acceptSeconds + (proxy.drainSeconds ?? serve);
+      const sidecarGone = native ? proxyGone + shutdown.drainDelaySeconds + OTLP_FLUSH_SECONDS : serve + OTLP_FLUSH_SECONDS;
+      expect({ target, native, enough: Number(proxy.graceSeconds) >= Math.max(proxyGone, sidecarGone) }).toEqual({ target, native, enough: true });
+    };
+    const kongShutdown = { drainDelaySeconds: 5, timeoutSeconds: 30, ...(ci('sidecar-kong-secret-values.yaml').values.shutdown as { preStopSleepSeconds: number }) };
+    for (const { target, native, snippet } of snippets) check(target, native, snippet, kongShutdown);
+    const longer = { preStopSleepSeconds: 0, drainDelaySeconds: 10, timeoutSeconds: 120 };
+    const rendered = await Promise.all(SIDECAR_TARGETS.map((target) => render(3, ['sidecar-kong-secret-values.yaml'], [
+      `sidecar.target=${target}`, 'sidecar.socketPath=/var/run/sidecar/api.sock', 'shutdown.preStopSleepSeconds=0', 'shutdown.drainDelaySeconds=10', 'shutdown.timeoutSeconds=120',
+    ])));
+    SIDECAR_TARGETS.forEach((target, index) => {
+      const configMap = one(parseManifests(rendered[index]!), 'ConfigMap', '-snippet');
+      check(target, false, parse((configMap.data as Record<string, string>)['snippet.yaml']!), longer);
+    });
+    expect(ci('sidecar-kong-secret-values.yaml').notes.replaceAll('\n', ' ')).toContain('nginx_main_worker_shutdown_timeout 50s, counted after the chart\'s kong quit --wait=15');
+  }, 30_000);
 
   it('prints a valid snippet for every ingress target, native and regular', () => {
     expect(snippets).toHaveLength(SIDECAR_TARGETS.length * 2);

@@ -35,6 +35,48 @@ function at(tree: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Tree)[key] : undefined), tree);
 }
 
+/** '35s' → 35. */
+function seconds(value: unknown): number | undefined {
+  const match = /^(\d+)s$/.exec(String(value));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** How the proxy of an ingress pod stops, as a snippet sets it: seconds it keeps accepting, then lets streams run. */
+export interface ProxyShutdown {
+  /** Seconds the proxy keeps accepting new requests after the pod starts terminating. */
+  acceptSeconds: number;
+  /** Seconds it then lets in-flight streams run (undefined: the snippet cannot set it, as for a generic proxy). */
+  drainSeconds: number | undefined;
+  /** The pod's terminationGracePeriodSeconds. */
+  graceSeconds: number | undefined;
+}
+
+/**
+ * The proxy's own shutdown settings in a snippet, read where each ingress chart takes them: Traefik's entry point
+ * lifeCycle, Kong's nginx_main_worker_shutdown_timeout after its chart's `kong quit --wait=15`, ingress-nginx's
+ * worker-shutdown-timeout, Envoy Gateway's EnvoyProxy shutdown (which sets the grace period to drainTimeout + 300 s).
+ */
+export function proxyShutdown(target: string, snippet: unknown): ProxyShutdown {
+  switch (target) {
+    case 'traefik': {
+      const ports = Object.values((at(snippet, ['ports']) ?? {}) as Record<string, Tree>);
+      const lifeCycles = ports.map((port) => at(port, ['transport', 'lifeCycle']) as Tree);
+      const least = (key: string): number => Math.min(...lifeCycles.map((lifeCycle) => seconds(lifeCycle?.[key]) ?? 0));
+      return { acceptSeconds: least('requestAcceptGraceTimeout'), drainSeconds: ports.length ? least('graceTimeOut') : undefined, graceSeconds: at(snippet, ['deployment', 'terminationGracePeriodSeconds']) as number };
+    }
+    case 'kong':
+      return { acceptSeconds: 15, drainSeconds: seconds(at(snippet, ['env', 'nginx_main_worker_shutdown_timeout'])), graceSeconds: at(snippet, ['terminationGracePeriodSeconds']) as number };
+    case 'ingress-nginx':
+      return { acceptSeconds: 0, drainSeconds: seconds(at(snippet, ['controller', 'config', 'worker-shutdown-timeout'])), graceSeconds: at(snippet, ['controller', 'terminationGracePeriodSeconds']) as number };
+    case 'envoy-gateway': {
+      const drain = seconds(at(snippet, ['spec', 'shutdown', 'drainTimeout']));
+      return { acceptSeconds: seconds(at(snippet, ['spec', 'shutdown', 'minDrainDuration'])) ?? 0, drainSeconds: drain, graceSeconds: drain === undefined ? undefined : drain + 300 };
+    }
+    default:
+      return { acceptSeconds: 0, drainSeconds: undefined, graceSeconds: at(snippet, ['terminationGracePeriodSeconds']) as number };
+  }
+}
+
 /** The YAML between the "# BEGIN gemini-sidecar snippet" and "# END" lines of NOTES, parsed. */
 export function snippetFromNotes(notes: string): unknown {
   const match = /^# BEGIN gemini-sidecar snippet \(([a-z-]+)\)\n([\s\S]*?)^# END gemini-sidecar snippet$/m.exec(notes);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { ENV_OVERRIDES } from '@sidecar/config/config-schema';
 import { loadConfig } from '@sidecar/config/load-config';
+import { validateCoreKinds, type K8sObject } from '../chart/chart-tools';
 import { systemTool } from '../helpers/tool-paths';
 
 // Static checks of the ingress snippets under config/ingress: every file parses, routes the OpenAI prefixes to the
@@ -143,16 +144,19 @@ interface Kong {
   ingressController: { enabled: boolean };
   dblessConfig: { configMap: string };
   terminationGracePeriodSeconds: number;
+  env: { nginx_main_worker_shutdown_timeout: string };
   deployment: { sidecarContainers: Container[] };
 }
 
 interface Traefik {
+  ports: Record<string, { transport: { lifeCycle: { requestAcceptGraceTimeout: string; graceTimeOut: string } } }>;
   deployment: { additionalContainers: Container[]; terminationGracePeriodSeconds?: number };
   providers: { file: { enabled: boolean; content: string } };
 }
 
 interface EnvoyProxy extends KubeObject {
   spec: {
+    shutdown: { drainTimeout: string; minDrainDuration: string };
     provider: {
       type: string;
       kubernetes: {
@@ -188,8 +192,10 @@ const HOSTS = [
     // would add its admission webhook on 8080 and 10254/10255.
     takenPorts: [8000, 8443, 8001, 8444, 8002, 8445, 8100, 8005],
     takenNames: ['proxy', 'proxy-tls', 'status', 'admin', 'admin-tls'],
-    // kong quit --wait=15 in the chart's preStop; the sidecar's preStop must cover it.
-    ingressKeepsProxyingSeconds: 15,
+    // kong quit --wait=15 in the chart's preStop: Kong accepts that long, then its nginx lets streams run for
+    // nginx_main_worker_shutdown_timeout.
+    proxyAcceptSeconds: 15,
+    proxyDrainSeconds: durationMs(kong.env.nginx_main_worker_shutdown_timeout) / 1_000,
     gracePeriodSeconds: kong.terminationGracePeriodSeconds,
   },
   {
@@ -198,8 +204,9 @@ const HOSTS = [
     // entry points traefik 8080, web 8000, websecure 8443, metrics 9100 (the chart's port names are the keys)
     takenPorts: [8080, 8000, 8443, 9100],
     takenNames: ['traefik', 'web', 'websecure', 'metrics'],
-    // Traefik stops accepting at SIGTERM.
-    ingressKeepsProxyingSeconds: 0,
+    // The web entry point's lifeCycle (the route's only entry point): accept, then let streams run.
+    proxyAcceptSeconds: durationMs(traefik.ports.web!.transport.lifeCycle.requestAcceptGraceTimeout) / 1_000,
+    proxyDrainSeconds: durationMs(traefik.ports.web!.transport.lifeCycle.graceTimeOut) / 1_000,
     gracePeriodSeconds: traefik.deployment.terminationGracePeriodSeconds ?? 60,
   },
   {
@@ -208,10 +215,11 @@ const HOSTS = [
     // envoy admin 19000, stats 19001 ("metrics"), shutdown manager 19002, readiness 19003 ("readiness")
     takenPorts: [19000, 19001, 19002, 19003],
     takenNames: ['metrics', 'readiness'],
-    // shutdown.minDrainDuration: 10 s in older Envoy Gateway releases, 5 s in newer ones.
-    ingressKeepsProxyingSeconds: 10,
-    // Envoy Gateway's proxy pods: 360 s unless shutdown.drainTimeout is changed.
-    gracePeriodSeconds: 360,
+    // The EnvoyProxy's shutdown: Envoy drains for at least minDrainDuration and at most drainTimeout.
+    proxyAcceptSeconds: durationMs(envoyProxy.spec.shutdown.minDrainDuration) / 1_000,
+    proxyDrainSeconds: durationMs(envoyProxy.spec.shutdown.drainTimeout) / 1_000,
+    // Envoy Gateway gives its proxy pods drainTimeout + 300 s.
+    gracePeriodSeconds: durationMs(envoyProxy.spec.shutdown.drainTimeout) / 1_000 + 300,
   },
 ];
 
@@ -227,6 +235,7 @@ describe('config/ingress files', () => {
         'kong/kong.yaml',
         'kong/kic-annotations.yaml',
         'envoy/envoy.yaml',
+        'envoy/deployment.yaml',
         'envoy-gateway/envoyproxy.yaml',
         'envoy-gateway/backend.yaml',
         'envoy-gateway/httproute.yaml',
@@ -262,7 +271,7 @@ describe('config/ingress files', () => {
   });
 });
 
-describe.each(HOSTS)('the sidecar container in $ingress', ({ container, takenPorts, takenNames, ingressKeepsProxyingSeconds, gracePeriodSeconds }) => {
+describe.each(HOSTS)('the sidecar container in $ingress', ({ container, takenPorts, takenNames, proxyAcceptSeconds, proxyDrainSeconds, gracePeriodSeconds }) => {
   const { api, admin } = listenPorts(container);
 
   it("is the chart's sidecar container, naming the image of this version under a placeholder owner", () => {
@@ -308,14 +317,21 @@ describe.each(HOSTS)('the sidecar container in $ingress', ({ container, takenPor
     expect(container.securityContext?.capabilities?.drop).toEqual(['ALL']);
   });
 
-  it('outlives the ingress while it still proxies, and finishes its drain inside the grace period', () => {
+  // Issue: streams were cut when the ingress pod restarted: Traefik stopped at SIGTERM + 10 s, Kong's nginx gives
+  // streams 10 s after `kong quit`, and nothing said how long the proxy itself drains.
+  it('accepts as long as the ingress does, the ingress lets streams run as long as the sidecar serves them, inside the grace period', () => {
     const command = container.lifecycle?.preStop?.exec?.command;
     const preStopSeconds = command ? Number(command[1]) : 0;
     if (command) expect(command[0]).toBe('sleep');
-    expect(preStopSeconds).toBeGreaterThanOrEqual(ingressKeepsProxyingSeconds);
+    const { drainDelayMs, shutdownTimeoutMs } = config.server;
+    // The sidecar still accepts whenever the proxy does (a regular sidecar gets SIGTERM with the proxy)...
+    expect(preStopSeconds + drainDelayMs / 1_000).toBeGreaterThanOrEqual(proxyAcceptSeconds);
+    // ...and the proxy does not cut a stream the sidecar is still answering.
+    const servingSeconds = preStopSeconds + (drainDelayMs + shutdownTimeoutMs) / 1_000;
+    expect(proxyDrainSeconds).toBeGreaterThanOrEqual(servingSeconds);
     // After the drain, main.ts flushes spans: up to the OTLP exporter's 10 s timeout when no collector answers.
-    const shutdownSeconds = preStopSeconds + (config.server.drainDelayMs + config.server.shutdownTimeoutMs + OTLP_EXPORT_TIMEOUT_MS) / 1_000;
-    expect(gracePeriodSeconds).toBeGreaterThan(shutdownSeconds);
+    expect(gracePeriodSeconds).toBeGreaterThan(servingSeconds + OTLP_EXPORT_TIMEOUT_MS / 1_000);
+    expect(gracePeriodSeconds).toBeGreaterThan(proxyAcceptSeconds + proxyDrainSeconds);
   });
 });
 
@@ -506,6 +522,64 @@ describe('Envoy (static bootstrap)', () => {
   });
 });
 
+describe('Envoy (deployment.yaml: plain Envoy with the sidecar in its pod)', () => {
+  interface PodTemplate {
+    spec: {
+      template: {
+        spec: {
+          terminationGracePeriodSeconds: number;
+          initContainers: Array<Container & { restartPolicy?: string }>;
+          containers: Array<Container & { args: string[]; volumeMounts: Array<{ name: string; mountPath: string }> }>;
+          volumes: Array<{ name: string; configMap?: { name: string } }>;
+        };
+      };
+    };
+  }
+  const deployment = byKind<KubeObject & PodTemplate>(kubeObjects('envoy/deployment.yaml'), 'Deployment');
+  const podSpec = deployment.spec.template.spec;
+  const envoy = podSpec.containers.find((container) => container.name === 'envoy')!;
+  const sidecar = onlySidecar(podSpec.initContainers) as Container & { restartPolicy?: string };
+  const bootstrap = yamlDocument<{ admin: { address: { socket_address: { address: string; port_value: number } } }; static_resources: { clusters: Array<{ load_assignment: { endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: { port_value: number } } } }> }> } }> } }>('envoy/envoy.yaml');
+  const flag = (name: string): string | undefined => envoy.args[envoy.args.indexOf(name) + 1];
+  /** Seconds the (native) sidecar may still answer a stream after its SIGTERM... which comes only after Envoy's. */
+  const servingSeconds = (config.server.drainDelayMs + config.server.shutdownTimeoutMs) / 1_000;
+
+  it('runs the sidecar as a native sidecar on the port envoy.yaml sends to, with the image and Secret of the other snippets', () => {
+    expect(sidecar.restartPolicy).toBe('Always');
+    expect(sidecar.image).toBe(SNIPPET_IMAGE);
+    const clusterPort = bootstrap.static_resources.clusters[0]!.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address.port_value;
+    expect(listenPorts(sidecar).api).toBe(clusterPort);
+    expect(sidecar.env?.find((variable) => variable.name === 'SIDECAR_API_KEYS')?.valueFrom?.secretKeyRef).toEqual({ name: 'openai-gemini-sidecar', key: 'SIDECAR_API_KEYS' });
+    expect(sidecar.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'gemini-metrics' });
+    const configDirectory = flag('--config-path')!.slice(0, flag('--config-path')!.lastIndexOf('/'));
+    const mount = envoy.volumeMounts.find((volumeMount) => volumeMount.mountPath === configDirectory)!;
+    expect(podSpec.volumes.find((volume) => volume.name === mount.name)?.configMap?.name).toBe('envoy-gemini');
+    expect(readText('envoy/deployment.yaml')).toContain('create configmap envoy-gemini --from-file=envoy.yaml=config/ingress/envoy/envoy.yaml');
+  });
+
+  // Issue: plain Envoy exits at once on SIGTERM, cutting the streams the sidecar was still finishing.
+  it('drains Envoy through its admin port and keeps it up as long as the sidecar serves, before SIGTERM', () => {
+    const admin = bootstrap.admin.address.socket_address;
+    expect(admin.address).toBe('127.0.0.1');
+    const command = envoy.lifecycle?.preStop?.exec?.command ?? [];
+    expect(command.slice(0, 2)).toEqual(['/bin/bash', '-c']);
+    const script = command[2] ?? '';
+    expect(script).toContain(`/dev/tcp/127.0.0.1/${admin.port_value}`);
+    expect(script).toContain('POST /drain_listeners?graceful HTTP/1.1');
+    const sleep = Number(/sleep (\d+)$/.exec(script)?.[1]);
+    expect(sleep).toBeGreaterThanOrEqual(servingSeconds);
+    expect(Number(flag('--drain-time-s'))).toBeGreaterThanOrEqual(sleep);
+    expect(flag('--drain-strategy')).toBe('immediate');
+    // Envoy leaves after its preStop; then the native sidecar drains and flushes its spans.
+    expect(podSpec.terminationGracePeriodSeconds).toBeGreaterThan(sleep + (config.server.drainDelayMs + OTLP_EXPORT_TIMEOUT_MS) / 1_000);
+  });
+
+  it('is a Deployment kubernetes-validate accepts (--strict, Kubernetes 1.30 and 1.37)', async () => {
+    const verdicts = await validateCoreKinds([{ source: 'envoy/deployment.yaml', object: deployment as unknown as K8sObject }]);
+    expect(verdicts.map((verdict) => verdict.status)).toEqual(['passed', 'passed']);
+  }, 30_000);
+});
+
 describe('Envoy Gateway', () => {
   const sidecar = HOSTS[2]!.container;
   const socketPath = envValue(sidecar, 'SOCKET_PATH')!;
@@ -579,6 +653,10 @@ describe('nginx', () => {
     expect(directive(block, 'proxy_request_buffering')).toBe('off');
     expect(durationMs(directive(block, 'proxy_read_timeout'))).toBeGreaterThan(SIDECAR_TOTAL_MS);
     expect(durationMs(directive(block, 'proxy_send_timeout'))).toBeGreaterThan(SIDECAR_TOTAL_MS);
+  });
+
+  it('lets streams run on a graceful stop as long as the sidecar serves them (worker_shutdown_timeout)', () => {
+    expect(durationMs(directive(conf, 'worker_shutdown_timeout'))).toBeGreaterThanOrEqual(config.server.drainDelayMs + config.server.shutdownTimeoutMs);
   });
 
   it('the upstream keeps connections alive for less time than the sidecar, and bodies up to the sidecar limit pass', () => {

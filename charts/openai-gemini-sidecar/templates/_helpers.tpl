@@ -88,6 +88,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- add (int $s.preStopSleepSeconds) (int $s.drainDelaySeconds) (int $s.timeoutSeconds) (int $s.extraGraceSeconds) }}
 {{- end }}
 
+{{/* Sidecar mode: seconds after the ingress pod starts terminating during which the sidecar may still be answering a
+stream (preStop sleep + drain delay + shutdown timeout). The proxy in front must keep its streams going that long. */}}
+{{- define "ogs.proxyDrainSeconds" -}}
+{{- $s := .Values.shutdown }}
+{{- add (int $s.preStopSleepSeconds) (int $s.drainDelaySeconds) (int $s.timeoutSeconds) }}
+{{- end }}
+
+{{/* Sidecar mode: terminationGracePeriodSeconds for the ingress pods; . is (dict "root" $ "accept" <seconds the proxy
+keeps accepting before its drain>): that, the proxy's drain, and the sidecar's own stop after the proxy (a native
+sidecar gets SIGTERM only then: drain delay, exit and telemetry flush). */}}
+{{- define "ogs.ingressGraceSeconds" -}}
+{{- $s := .root.Values.shutdown }}
+{{- add (int .accept) (int (include "ogs.proxyDrainSeconds" .root)) (int $s.drainDelaySeconds) (int $s.extraGraceSeconds) }}
+{{- end }}
+
 {{/* The sidecar's YAML config: values.config, then the keys the chart derives from ports and shutdown. */}}
 {{- define "ogs.config" -}}
 {{- $config := deepCopy (.Values.config | default dict) }}

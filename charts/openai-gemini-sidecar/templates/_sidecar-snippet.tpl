@@ -4,6 +4,8 @@
 {{- $volumes := include "ogs.volumes" . }}
 {{- $native := .Values.sidecar.native }}
 {{- $target := .Values.sidecar.target }}
+{{- $drain := int (include "ogs.proxyDrainSeconds" .) }}
+{{- $drainDelay := int .Values.shutdown.drainDelaySeconds }}
 {{- $socketMount := "" }}
 {{- with .Values.sidecar.socketPath }}
 {{- $socketMount = printf "- name: gemini-sidecar-socket\n  mountPath: %s" (dir .) }}
@@ -18,6 +20,11 @@ metadata:
   name: {{ .Values.sidecar.envoyGateway.envoyProxyName }}
   namespace: {{ .Release.Namespace }}
 spec:
+  # Envoy's own drain: it keeps proxying for at least minDrainDuration (the sidecar's drain delay) and lets streams run
+  # up to drainTimeout, as long as the sidecar may still answer them; Envoy Gateway gives the pods drainTimeout + 300 s.
+  shutdown:
+    drainTimeout: {{ $drain }}s
+    minDrainDuration: {{ $drainDelay }}s
   provider:
     type: Kubernetes
     kubernetes:
@@ -49,6 +56,11 @@ spec:
         {{- end }}
 {{- else if eq $target "kong" }}
 # kong/kong chart values (kong/ingress: put them under gateway:).
+# Kong's own drain: its chart's preStop (kong quit --wait=15) keeps proxying 15 s, then nginx gives streams
+# worker_shutdown_timeout (Kong's default 10 s would cut them) as long as the sidecar may answer them.
+env:
+  nginx_main_worker_shutdown_timeout: {{ $drain }}s
+terminationGracePeriodSeconds: {{ include "ogs.ingressGraceSeconds" (dict "root" . "accept" 15) }}
 deployment:
   {{ if $native }}initContainers{{ else }}sidecarContainers{{ end }}:
     - {{ $container | indent 6 | trim }}
@@ -61,7 +73,18 @@ deployment:
   {{- end }}
 {{- else if eq $target "traefik" }}
 # traefik/traefik chart values.
+# Traefik's own drain, per entry point of the route: it accepts for requestAcceptGraceTimeout (the sidecar's drain
+# delay), then lets streams run for graceTimeOut (its default 10 s would cut them) as long as the sidecar may answer them.
+ports:
+  {{- range (.Values.sidecar.traefik.entryPoints | default (list "web" "websecure")) }}
+  {{ . }}:
+    transport:
+      lifeCycle:
+        requestAcceptGraceTimeout: {{ $drainDelay }}s
+        graceTimeOut: {{ $drain }}s
+  {{- end }}
 deployment:
+  terminationGracePeriodSeconds: {{ include "ogs.ingressGraceSeconds" (dict "root" . "accept" $drainDelay) }}
   {{ if $native }}initContainers{{ else }}additionalContainers{{ end }}:
     - {{ $container | indent 6 | trim }}
   additionalVolumes:
@@ -74,6 +97,11 @@ additionalVolumeMounts:
 {{- else if eq $target "ingress-nginx" }}
 # ingress-nginx chart values.
 controller:
+  # nginx's own drain: after SIGQUIT its workers let streams run for worker-shutdown-timeout, as long as the sidecar
+  # may answer them.
+  config:
+    worker-shutdown-timeout: {{ $drain }}s
+  terminationGracePeriodSeconds: {{ include "ogs.ingressGraceSeconds" (dict "root" . "accept" 0) }}
   {{ if $native }}extraInitContainers{{ else }}extraContainers{{ end }}:
     - {{ $container | indent 6 | trim }}
   extraVolumes:
@@ -84,7 +112,11 @@ controller:
     {{- . | nindent 4 }}
   {{- end }}
 {{- else }}
-# Add to the ingress pod template's spec.
+# Add to the ingress pod template's spec. The proxy must drain on its own for {{ $drain }} s after the pod starts terminating
+# (as long as the sidecar may answer a stream): plain Envoy exits at SIGTERM, so give its container
+# args --drain-time-s {{ $drain }} --drain-strategy immediate and a preStop that POSTs /drain_listeners?graceful to its admin
+# port and sleeps {{ $drain }} s (config/ingress/envoy/deployment.yaml in the repository); nginx: worker_shutdown_timeout {{ $drain }}s.
+terminationGracePeriodSeconds: {{ include "ogs.ingressGraceSeconds" (dict "root" . "accept" 0) }}
 {{ if $native }}initContainers{{ else }}containers{{ end }}:
   - {{ $container | indent 4 | trim }}
 volumes:
