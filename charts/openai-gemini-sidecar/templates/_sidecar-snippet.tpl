@@ -112,10 +112,10 @@ controller:
     {{- . | nindent 4 }}
   {{- end }}
 {{- else }}
-# Add to the ingress pod template's spec. The proxy must drain on its own for {{ $drain }} s after the pod starts terminating
-# (as long as the sidecar may answer a stream): plain Envoy exits at SIGTERM, so give its container
-# args --drain-time-s {{ $drain }} --drain-strategy immediate and a preStop that POSTs /drain_listeners?graceful to its admin
-# port and sleeps {{ $drain }} s (config/ingress/envoy/deployment.yaml in the repository); nginx: worker_shutdown_timeout {{ $drain }}s.
+# Add to the ingress pod template's spec. The proxy must keep streams going on its own for {{ $drain }} s after the pod starts
+# terminating (as long as the sidecar may answer one): plain Envoy exits at SIGTERM, so give its container args
+# --drain-time-s {{ $drainDelay }} --drain-strategy immediate and a preStop that POSTs /drain_listeners?graceful to its admin port and
+# sleeps {{ $drain }} s (config/ingress/envoy/deployment.yaml in the repository); nginx: worker_shutdown_timeout {{ $drain }}s.
 terminationGracePeriodSeconds: {{ include "ogs.ingressGraceSeconds" (dict "root" . "accept" 0) }}
 {{ if $native }}initContainers{{ else }}containers{{ end }}:
   - {{ $container | indent 4 | trim }}
