@@ -42,6 +42,23 @@ export type KeyEvent =
   | { fingerprint: string; state: 'invalid'; benched: boolean; ms: number }
   | { fingerprint: string; state: 'active' };
 
+/** How a Files / Batch API call differs from a model call: another path root, extra headers, a raw body. */
+export interface UpstreamRequestOptions {
+  /** Google serves uploads under /upload/{version} and downloads under /download/{version}. */
+  root?: 'upload' | 'download';
+  /** A path (with query) on the Gemini origin, used as is: the resumable upload URL Gemini handed out. */
+  originPath?: string;
+  headers?: Record<string, string>;
+  /** Sent as is instead of a JSON body. */
+  raw?: Uint8Array;
+}
+
+/** A JSON answer with its headers (the upload protocol answers in headers). */
+export interface UpstreamJson {
+  json: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** How long a pool key that answered 429 without a RetryInfo rests. */
 const DEFAULT_COOLDOWN_MS = 60_000;
@@ -55,11 +72,13 @@ export class GeminiClient {
   private readonly dispatcher: Agent;
   private readonly origin: string;
   private readonly basePath: string;
+  private readonly rootPath: string;
 
   constructor(private readonly options: GeminiClientOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
-    this.basePath = `${base.pathname.replace(/\/+$/, '')}/${options.apiVersion}`;
+    this.rootPath = base.pathname.replace(/\/+$/, '');
+    this.basePath = `${this.rootPath}/${options.apiVersion}`;
     this.keyPool = options.keys && options.keys.length > 0 ? new KeyPool(options.keys) : undefined;
     this.dispatcher = new Agent({
       connect: { timeout: options.connectTimeoutMs },
@@ -99,6 +118,37 @@ export class GeminiClient {
     }
   }
 
+  /** Files and Batch API calls: `{method} {path}` (under /upload or /download when asked) → JSON body and headers. */
+  async requestJson(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, call: GeminiCallOptions, options: UpstreamRequestOptions = {}): Promise<UpstreamJson> {
+    const active = beginCall(call, this.options.totalTimeoutMs);
+    try {
+      const response = await this.send(method, path, active, body, options);
+      const text = await response.body.text().catch((error: unknown) => {
+        throw transportError(error, active, this.options);
+      });
+      return { json: text.trim() === '' ? {} : parseJson(text, 'Gemini answered with a body that is not JSON.'), headers: response.headers };
+    } finally {
+      active.end();
+    }
+  }
+
+  /** `GET {path}` under /download: the body as it arrives (a batch's results file), for as long as the caller reads. */
+  async download(path: string, call: GeminiCallOptions): Promise<AsyncGenerator<Buffer>> {
+    const active = beginCall(call, this.options.totalTimeoutMs);
+    try {
+      const response = await this.send('GET', path, active, undefined, { root: 'download' });
+      return this.bytes(response.body, active);
+    } catch (error) {
+      active.end();
+      throw error;
+    }
+  }
+
+  /** The origin the client calls, to check an upload URL Gemini hands out before a key is sent to it. */
+  get upstreamOrigin(): string {
+    return this.origin;
+  }
+
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
     const active = beginCall(call, this.options.totalTimeoutMs);
@@ -122,15 +172,15 @@ export class GeminiClient {
     await this.dispatcher.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, active: ActiveCall, body?: unknown) {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, active: ActiveCall, body?: unknown, options: UpstreamRequestOptions = {}) {
+    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
     for (let attempt = 1; ; attempt++) {
       const key = this.keyFor(active, scope);
       active.usedKeys.add(key);
       let failure: Error;
       let decision: RetryDecision;
-      const fullPath = `${this.basePath}/${path}`;
+      const fullPath = options.originPath ?? (options.root ? `${this.rootPath}/${options.root}/${this.options.apiVersion}/${path}` : `${this.basePath}/${path}`);
       const traced = this.options.traceAttempt?.(method, fullPath);
       try {
         const response = await this.dispatcher.request({
@@ -139,7 +189,8 @@ export class GeminiClient {
           method,
           headers: {
             ...traced?.headers,
-            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(payload === undefined || options.raw ? {} : { 'content-type': 'application/json' }),
+            ...options.headers,
             'x-goog-api-key': key,
           },
           body: payload,
@@ -243,6 +294,17 @@ export class GeminiClient {
       Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
     );
     return redactKeys(error, active.usedKeys);
+  }
+
+  private async *bytes(body: Readable, active: ActiveCall): AsyncGenerator<Buffer> {
+    try {
+      for await (const part of body as AsyncIterable<Buffer>) yield part;
+    } catch (error) {
+      throw transportError(error, active, this.options);
+    } finally {
+      body.destroy();
+      active.end();
+    }
   }
 
   private async *chunks(body: Readable, active: ActiveCall): AsyncGenerator<unknown> {

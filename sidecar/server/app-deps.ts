@@ -1,5 +1,6 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { GeminiCallOptions } from '../gemini/active-call';
+import type { UpstreamJson, UpstreamRequestOptions } from '../gemini/gemini-client';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
@@ -18,6 +19,10 @@ export interface GeminiApi {
   readonly hasServerKeys: boolean;
   /** A key of the sidecar's pool for the native passthrough, or undefined. */
   leaseKey(): string | undefined;
+  /** Files and Batch API calls (the OpenAI Files and Batch APIs); stubs that serve only model calls leave them out. */
+  requestJson?(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, call: GeminiCallOptions, options?: UpstreamRequestOptions): Promise<UpstreamJson>;
+  download?(path: string, call: GeminiCallOptions): Promise<AsyncIterable<Buffer>>;
+  readonly upstreamOrigin?: string;
 }
 
 /** Everything createApp needs, built once in main.ts and injected. */

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
+import { batchesHandlers } from '../routes/batches';
 import { chatCompletionsHandler } from '../routes/chat-completions';
 import { embeddingsHandler } from '../routes/embeddings';
+import { filesHandlers } from '../routes/files';
 import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
 import { responsesHandlers } from '../routes/responses';
@@ -28,6 +30,8 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const responsesState = new ResponsesState(deps);
   const responses = responsesHandlers(deps, responsesState);
   const stored = responsesState.handlers();
+  const files = filesHandlers(deps);
+  const batches = batchesHandlers(deps, responsesState);
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
@@ -39,5 +43,15 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
     { method: 'get', path: `${prefix}/responses/:id`, handler: stored.retrieve, json: false },
     { method: 'delete', path: `${prefix}/responses/:id`, handler: stored.remove, json: false },
     { method: 'get', path: `${prefix}/responses/:id/input_items`, handler: stored.inputItems, json: false },
+    // The Files API reads its multipart body as a stream (batch-upload.ts), never as JSON.
+    { method: 'post', path: `${prefix}/files`, handler: files.upload, json: false },
+    { method: 'get', path: `${prefix}/files`, handler: files.list, json: false },
+    { method: 'get', path: `${prefix}/files/:id`, handler: files.retrieve, json: false },
+    { method: 'delete', path: `${prefix}/files/:id`, handler: files.remove, json: false },
+    { method: 'get', path: `${prefix}/files/:id/content`, handler: files.content, json: false },
+    { method: 'post', path: `${prefix}/batches`, handler: batches.create, json: true },
+    { method: 'get', path: `${prefix}/batches`, handler: batches.list, json: false },
+    { method: 'get', path: `${prefix}/batches/:id`, handler: batches.retrieve, json: false },
+    { method: 'post', path: `${prefix}/batches/:id/cancel`, handler: batches.cancel, json: false },
   ]);
 }

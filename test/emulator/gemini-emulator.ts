@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { answerBatchMode, isBatchModePath } from './batch-mode-http';
+import { BatchStore } from './batch-store';
 import { answerByDefault, MODEL_CALL_PATH } from './default-gemini';
 import type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 import { runScript, type WriteContext } from './response-writer';
@@ -31,6 +33,8 @@ export class GeminiEmulator {
   readonly requests: RecordedRequest[] = [];
   /** Thought signatures the default behaviour issued, and every signature that came back in model-call contents. */
   readonly thoughtSignatures = new ThoughtSignatureLedger();
+  /** Files and Batch Mode: uploaded and generated files, batches and their states (tests may hold or settle them). */
+  readonly batchStore = new BatchStore();
   private readonly scripts: EmulatorScript[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly closing = new AbortController();
@@ -71,6 +75,7 @@ export class GeminiEmulator {
     this.scripts.length = 0;
     this.requests.length = 0;
     this.thoughtSignatures.clear();
+    this.batchStore.clear();
   }
 
   /** The most recent request, if any. */
@@ -85,10 +90,15 @@ export class GeminiEmulator {
     for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
     await closed;
+    this.batchStore.dispose();
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
     const path = request.url ?? '/';
+    if (isBatchModePath(request.method ?? 'GET', path.split('?')[0] ?? '')) {
+      answerBatchMode(request, response, this.batchStore, (recorded) => this.requests.push(recorded)).catch(() => response.destroy());
+      return;
+    }
     // Taken on arrival, so scripts follow request order even when bodies finish out of order.
     const isModelCall = request.method === 'POST' && MODEL_CALL_PATH.test(path.split('?')[0] ?? '');
     const script = isModelCall ? this.scripts.shift() : undefined;

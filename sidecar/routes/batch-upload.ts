@@ -1,0 +1,162 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Request, RequestHandler } from 'express';
+import { InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
+import { geminiBatchApi } from '../gemini/gemini-batch-api';
+import { inlineRemoteMedia } from '../media/inline-remote-media';
+import type { AppDeps } from '../server/app-deps';
+import { resolveGeminiApiKey } from '../server/gemini-api-key';
+import { inputFileDisplayName } from '../translate/batch/batch-display-name';
+import { geminiFileSchema, geminiInputFileToOpenAI } from '../translate/batch/gemini-file-to-openai';
+import { OpenAIBatchInputTranslator, type GeminiBatchLine } from '../translate/batch/openai-batch-input-to-gemini';
+import type { GeminiGenerateContentRequest } from '../translate/chat-completions/gemini-generate-schema';
+import { LineSplitter, LineTooLongError } from '../util/line-splitter';
+import { badResponse } from './gemini-call';
+import { ModelCapabilitiesSource } from './model-capabilities-source';
+import { abortOnClientClose, reportIgnoredParams } from './request-context';
+
+/** Gemini's limit per file (https://ai.google.dev/gemini-api/docs/files): the translated file must fit, so the input must too. */
+export const MAX_BATCH_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** The translated input on disk, and what the upload said about it. */
+interface Spooled {
+  purpose: string | undefined;
+  filename: string;
+  /** Size of the file the client sent, and of the translated file. */
+  bytes: number;
+  size: number;
+  translator: OpenAIBatchInputTranslator;
+}
+
+/**
+ * `POST /v1/files` (multipart, `purpose=batch`): each JSONL line is translated as it arrives, with the live endpoints'
+ * translators, into a spool file on local disk; the spool then goes to Gemini with the resumable upload and is
+ * deleted. The spool exists because Gemini takes the display name (which carries the model and endpoint the lines
+ * named) before the bytes; memory holds one line and one 8 MiB upload chunk.
+ */
+export function batchUploadHandler(deps: AppDeps): RequestHandler {
+  const capabilities = new ModelCapabilitiesSource(deps);
+  return async (req, res) => {
+    const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
+    const api = geminiBatchApi(deps.gemini);
+    if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+      throw new InvalidRequestError("Upload the file as multipart/form-data with the fields 'file' and 'purpose'.", null, 'invalid_content_type');
+    }
+    const signal = abortOnClientClose(req, res, deps.lifecycle.forceStop.signal);
+    const translator = new OpenAIBatchInputTranslator({
+      aliases: deps.config.models.aliases,
+      translateOptions: (model) => ({ remoteUrls: deps.config.media.remoteUrls, capabilities: capabilities.resolve(model, apiKey) }),
+    });
+    const directory = await mkdtemp(join(tmpdir(), 'ogs-batch-'));
+    try {
+      const path = join(directory, 'input.jsonl');
+      const spooled = await spoolUpload(req, path, translator, async (line) => {
+        if (deps.config.media.remoteUrls === 'fetch' && 'contents' in line.request) {
+          await inlineRemoteMedia(line.request as GeminiGenerateContentRequest, deps.config.media, signal);
+        }
+      }, deps.config.server.bodyLimitBytes);
+      if (spooled.purpose !== 'batch') {
+        throw new InvalidRequestError(`purpose '${spooled.purpose ?? ''}' is not supported: this sidecar stores files for the Batch API only (purpose 'batch').`, 'purpose', 'unsupported_purpose');
+      }
+      const facts = translator.facts();
+      const displayName = inputFileDisplayName({ ...facts, filename: spooled.filename, bytes: spooled.bytes });
+      if (displayName === undefined) throw new InvalidRequestError('The model name is too long to record with the file.', 'file', 'invalid_value');
+      reportIgnoredParams(deps, res, facts.geminiModel, [...translator.unknownKeys], [...translator.warnings]);
+      const uploaded = geminiFileSchema.safeParse(await api.upload(path, spooled.size, displayName, { apiKey, signal }));
+      const file = uploaded.success ? geminiInputFileToOpenAI(uploaded.data) : undefined;
+      if (!file) throw badResponse();
+      deps.logger.info({ file: uploaded.data?.name, lines: facts.lines, invalidLines: facts.invalid, model: facts.model }, 'batch input uploaded');
+      res.json(file);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Streams the multipart body: the `file` part is translated line by line into `path`; on a 400 the rest is drained first. */
+function spoolUpload(
+  req: Request,
+  path: string,
+  translator: OpenAIBatchInputTranslator,
+  beforeWrite: (line: GeminiBatchLine) => Promise<void>,
+  maxLineChars: number,
+): Promise<Spooled> {
+  return new Promise<Spooled>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fileSize: MAX_BATCH_FILE_BYTES } });
+    } catch {
+      reject(new InvalidRequestError('The multipart body has no boundary.', null, 'invalid_content_type'));
+      return;
+    }
+    const fields = new Map<string, string>();
+    let work: Promise<{ filename: string; bytes: number; size: number }> | undefined;
+    parser.on('field', (name, value) => fields.set(name, value));
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || work) {
+        stream.resume();
+        return;
+      }
+      work = translateStream(stream, info.filename || 'input.jsonl', path, translator, beforeWrite, maxLineChars);
+      work.catch(() => stream.resume());
+    });
+    parser.on('error', () => reject(new InvalidRequestError('The multipart body is malformed.', null, 'invalid_multipart')));
+    parser.on('close', () => {
+      if (!work) {
+        reject(new InvalidRequestError("Missing required parameter: 'file'.", 'file', 'missing_required_parameter'));
+        return;
+      }
+      work.then((file) => resolve({ ...file, purpose: fields.get('purpose'), translator }), reject);
+    });
+    req.pipe(parser);
+  });
+}
+
+async function translateStream(
+  stream: Readable & { truncated?: boolean },
+  filename: string,
+  path: string,
+  translator: OpenAIBatchInputTranslator,
+  beforeWrite: (line: GeminiBatchLine) => Promise<void>,
+  maxLineChars: number,
+): Promise<{ filename: string; bytes: number; size: number }> {
+  const out = createWriteStream(path);
+  const splitter = new LineSplitter(maxLineChars);
+  let bytes = 0;
+  let size = 0;
+  let failure: unknown;
+  const write = async (lines: string[]) => {
+    const first = splitter.count - lines.length + 1;
+    for (const [index, text] of lines.entries()) {
+      for (const line of translator.push(text, first + index)) {
+        await beforeWrite(line);
+        const json = `${JSON.stringify(line)}\n`;
+        size += Buffer.byteLength(json);
+        if (!out.write(json)) await once(out, 'drain');
+      }
+    }
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (failure === undefined) await write(splitter.push(chunk)).catch((error: unknown) => (failure = error));
+    }
+    if (stream.truncated) throw new PayloadTooLargeError(MAX_BATCH_FILE_BYTES);
+    if (failure !== undefined) throw failure;
+    await write(splitter.end());
+  } catch (error) {
+    if (error instanceof LineTooLongError) {
+      throw new InvalidRequestError(`Line ${error.line}: longer than the request body limit of ${error.limit} characters.`, 'file', 'line_too_large');
+    }
+    throw error;
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return { filename, bytes, size };
+}
