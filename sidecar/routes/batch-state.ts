@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { renderOpenAIError } from '../errors/render-openai-error';
-import { InvalidRequestError, NotFoundError } from '../errors/sidecar-error';
+import { ClientClosedError, InvalidRequestError, NotFoundError } from '../errors/sidecar-error';
 import type { GeminiCallOptions } from '../gemini/active-call';
 import { geminiBatchApi, type GeminiBatchApi } from '../gemini/gemini-batch-api';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from '../gemini/gemini-error';
@@ -85,6 +84,19 @@ function renderLineError(error: GeminiLineError) {
   return { status: rendered.status, body: rendered.body };
 }
 
+/** Resolves when `res` can take more, or is gone; both listeners are removed either way. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /**
  * Streams one view (output or error) of a finished batch: Gemini's results file is downloaded and translated line by
  * line; only the lines of that view are written. A failure after the first byte can only cut the response.
@@ -103,7 +115,8 @@ export async function writeResults({ api, call }: BatchCall, res: Response, batc
   const write = async (lines: ReturnType<GeminiBatchOutputTranslator['push']>) => {
     for (const translated of lines) {
       if (translated.file !== kind) continue;
-      if (!res.write(`${JSON.stringify(translated.line)}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (res.destroyed) throw new ClientClosedError();
+      if (!res.write(`${JSON.stringify(translated.line)}\n`)) await drained(res);
     }
   };
   try {
