@@ -144,7 +144,13 @@ async function translateStream(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      if (failure === undefined) await write(splitter.push(chunk)).catch((error: unknown) => (failure = error));
+      if (failure !== undefined) continue;
+      // A refused line stops the translation but not the reading: the client gets its 400 once its upload is in.
+      try {
+        await write(splitter.push(chunk));
+      } catch (error) {
+        failure = error;
+      }
     }
     if (stream.truncated) throw new PayloadTooLargeError(MAX_BATCH_FILE_BYTES);
     if (failure !== undefined) throw failure;
