@@ -5,6 +5,7 @@ import { ClientClosedError, InvalidRequestError, NotFoundError } from '../errors
 import type { GeminiCallOptions } from '../gemini/active-call';
 import { geminiBatchApi, type GeminiBatchApi } from '../gemini/gemini-batch-api';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from '../gemini/gemini-error';
+import type { Logger } from '../observability/logger';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { parseBatchId } from '../translate/batch/batch-ids';
@@ -101,7 +102,7 @@ function drained(res: Response): Promise<void> {
  * Streams one view (output or error) of a finished batch: Gemini's results file is downloaded and translated line by
  * line; only the lines of that view are written. A failure after the first byte can only cut the response.
  */
-export async function writeResults({ api, call }: BatchCall, res: Response, batch: ReadBatch, kind: 'output' | 'error'): Promise<void> {
+export async function writeResults({ api, call }: BatchCall, res: Response, batch: ReadBatch, kind: 'output' | 'error', logger: Logger): Promise<void> {
   if (!batch.responsesFile) throw new InvalidRequestError('The batch has no results yet.', null, 'batch_not_finished');
   const translator = new GeminiBatchOutputTranslator({
     facts: batch.facts,
@@ -123,6 +124,7 @@ export async function writeResults({ api, call }: BatchCall, res: Response, batc
     for await (const chunk of bytes) for (const text of splitter.push(chunk)) await write(translator.push(text));
     for (const text of splitter.end()) await write(translator.push(text));
     await write(translator.finish());
+    if (translator.unattributed > 0) logger.warn({ batch: batch.name, lines: translator.unattributed }, 'Gemini batch results held lines that name no request of the batch; left out');
     res.end();
   } catch (error) {
     if (!res.headersSent) throw error;

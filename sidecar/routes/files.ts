@@ -86,7 +86,7 @@ export function filesHandlers(deps: AppDeps): Record<'upload' | 'list' | 'retrie
         'file_content_unavailable',
       );
     }
-    await writeResults(batchApi, res, await loadBatch(batchApi, ref.batch, id), ref.kind);
+    await writeResults(batchApi, res, await loadBatch(batchApi, ref.batch, id), ref.kind, deps.logger);
   };
 
   return { upload: batchUploadHandler(deps), list, retrieve, remove, content };

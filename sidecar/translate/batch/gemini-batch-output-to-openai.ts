@@ -67,6 +67,8 @@ interface EmbeddingGroup {
 export class GeminiBatchOutputTranslator {
   private sequence = 0;
   private readonly groups = new Map<string, EmbeddingGroup>();
+  /** Result lines that named no line of this batch (not JSON, or a key the sidecar did not write), for a warning. */
+  unattributed = 0;
 
   constructor(private readonly context: BatchOutputContext) {}
 
@@ -77,11 +79,15 @@ export class GeminiBatchOutputTranslator {
     try {
       raw = JSON.parse(text) as unknown;
     } catch {
+      this.unattributed += 1;
       return [];
     }
     const parsed = geminiOutputLineSchema.safeParse(raw);
     const key = parsed.success ? decodeLineKey(parsed.data.key) : undefined;
-    if (!parsed.success || !key) return [];
+    if (!parsed.success || !key) {
+      this.unattributed += 1;
+      return [];
+    }
     if (key.err) return [this.failed(key.id, { status: key.err.status, body: { error: { message: key.err.message, type: key.err.type, param: key.err.param, code: key.err.code } } })];
     const failure = parsed.data.error ? this.context.renderError(parsed.data.error) : undefined;
     if (this.context.facts.endpoint === '/v1/embeddings') return this.embedding(key, parsed.data.response, failure);
