@@ -218,6 +218,16 @@ export const configSchema = z
         }
       })
       .prefault({}),
+    /** The OpenAI Files and Batch APIs: an upload is translated line by line into a spool file on local disk, then sent to Gemini. */
+    batch: z
+      .object({
+        /** Largest batch input file accepted, in bytes: OpenAI's own limit (200 MB); Gemini takes files up to 2 GB. */
+        maxFileBytes: z.number().int().positive().max(2_147_483_648).default(209_715_200),
+        /** Directory of the spool files (about maxFileBytes per upload in progress); unset: the OS temp directory. */
+        spoolDir: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -252,4 +262,6 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },
   { env: 'REDIS_PASSWORD', path: ['store', 'redisPassword'], kind: 'string' },
   { env: 'STORE_ENCRYPTION_KEY', path: ['store', 'encryptionKey'], kind: 'string' },
+  { env: 'BATCH_MAX_FILE_BYTES', path: ['batch', 'maxFileBytes'], kind: 'integer' },
+  { env: 'BATCH_SPOOL_DIR', path: ['batch', 'spoolDir'], kind: 'string' },
 ];

@@ -26,6 +26,8 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'models.capabilities',
   'media',
   'tracing.captureContent',
+  // per upload (routes/batch-upload.ts)
+  'batch',
   // logger.level (main.ts)
   'logging.level',
 ];

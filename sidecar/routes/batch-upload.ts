@@ -20,9 +20,6 @@ import { badResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, reportIgnoredParams } from './request-context';
 
-/** Gemini's limit per file (https://ai.google.dev/gemini-api/docs/files): the translated file must fit, so the input must too. */
-export const MAX_BATCH_FILE_BYTES = 2 * 1024 * 1024 * 1024;
-
 /** The translated input on disk, and what the upload said about it. */
 interface Spooled {
   purpose: string | undefined;
@@ -52,14 +49,14 @@ export function batchUploadHandler(deps: AppDeps): RequestHandler {
       aliases: deps.config.models.aliases,
       translateOptions: (model) => ({ remoteUrls: deps.config.media.remoteUrls, capabilities: capabilities.resolve(model, apiKey) }),
     });
-    const directory = await mkdtemp(join(tmpdir(), 'ogs-batch-'));
+    const directory = await mkdtemp(join(deps.config.batch.spoolDir ?? tmpdir(), 'ogs-batch-'));
     try {
       const path = join(directory, 'input.jsonl');
       const spooled = await spoolUpload(req, path, translator, async (line) => {
         if (deps.config.media.remoteUrls === 'fetch' && 'contents' in line.request) {
           await inlineRemoteMedia(line.request as GeminiGenerateContentRequest, deps.config.media, signal);
         }
-      }, deps.config.server.bodyLimitBytes);
+      }, { maxLineChars: deps.config.server.bodyLimitBytes, maxFileBytes: deps.config.batch.maxFileBytes });
       if (spooled.purpose !== 'batch') {
         throw new InvalidRequestError(`purpose '${spooled.purpose ?? ''}' is not supported: this sidecar stores files for the Batch API only (purpose 'batch').`, 'purpose', 'unsupported_purpose');
       }
@@ -84,12 +81,12 @@ function spoolUpload(
   path: string,
   translator: OpenAIBatchInputTranslator,
   beforeWrite: (line: GeminiBatchLine) => Promise<void>,
-  maxLineChars: number,
+  limits: { maxLineChars: number; maxFileBytes: number },
 ): Promise<Spooled> {
   return new Promise<Spooled>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fileSize: MAX_BATCH_FILE_BYTES } });
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fileSize: limits.maxFileBytes } });
     } catch {
       reject(new InvalidRequestError('The multipart body has no boundary.', null, 'invalid_content_type'));
       return;
@@ -102,7 +99,7 @@ function spoolUpload(
         stream.resume();
         return;
       }
-      work = translateStream(stream, info.filename || 'input.jsonl', path, translator, beforeWrite, maxLineChars);
+      work = translateStream(stream, info.filename || 'input.jsonl', path, translator, beforeWrite, limits);
       work.catch(() => stream.resume());
     });
     parser.on('error', () => reject(new InvalidRequestError('The multipart body is malformed.', null, 'invalid_multipart')));
@@ -123,10 +120,10 @@ async function translateStream(
   path: string,
   translator: OpenAIBatchInputTranslator,
   beforeWrite: (line: GeminiBatchLine) => Promise<void>,
-  maxLineChars: number,
+  limits: { maxLineChars: number; maxFileBytes: number },
 ): Promise<{ filename: string; bytes: number; size: number }> {
   const out = createWriteStream(path);
-  const splitter = new LineSplitter(maxLineChars);
+  const splitter = new LineSplitter(limits.maxLineChars);
   let bytes = 0;
   let size = 0;
   let failure: unknown;
@@ -152,7 +149,7 @@ async function translateStream(
         failure = error;
       }
     }
-    if (stream.truncated) throw new PayloadTooLargeError(MAX_BATCH_FILE_BYTES);
+    if (stream.truncated) throw new PayloadTooLargeError(limits.maxFileBytes);
     if (failure !== undefined) throw failure;
     await write(splitter.end());
   } catch (error) {

@@ -110,7 +110,9 @@ export function batchesHandlers(deps: AppDeps, state = new ResponsesState(deps))
       token = parsed.data.nextPageToken ?? undefined;
       if (batches.length > page.limit) break;
     }
-    res.json(listPage(batches, { limit: page.limit, after: undefined }));
+    const listed = listPage(batches, { limit: page.limit, after: undefined });
+    if (deps.responseStore) await Promise.all(listed.data.map(async (batch) => (batch.metadata = await metadataOf(req, batch.id))));
+    res.json(listed);
   };
 
   return { create, retrieve, list, cancel };

@@ -26,7 +26,7 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { server: { bodyLimitBytes: 4096 } });
+    sdk = await startSdkHarness('/v1', 'k', { server: { bodyLimitBytes: 4096 }, batch: { maxFileBytes: 16_384 } });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -91,6 +91,12 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
     expect(answer.error).toMatchObject({ type: 'invalid_request_error', param: 'file', code });
     expect(String(answer.error.message)).toMatch(message);
     expect(harness.emulator.requests.filter((request) => request.path.startsWith('/upload/'))).toHaveLength(0);
+  });
+
+  it('refuses a file over batch.maxFileBytes with 413 once the upload is read, and uploads nothing', async () => {
+    const lines = Array.from({ length: 20 }, (_, index) => chatLine(`l${index}`, 'x'.repeat(1000)));
+    expect(await refusal(upload(lines))).toMatchObject({ status: 413, error: { code: 'request_too_large' } });
+    expect(harness.emulator.requests).toHaveLength(0);
   });
 
   it('refuses other purposes, metadata without a store, a mismatched endpoint and ids it did not issue', async () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
+import { batchCheck } from './demo-batch';
 import { GeminiEmulator } from './gemini-emulator';
 
 /** The demo sidecar's ports unless DEMO_PORT / DEMO_ADMIN_PORT say otherwise: clear of npm start's 8080 and 9090. */
@@ -76,6 +77,7 @@ async function showDemo(base: string, adminPort: string, emulatorUrl: string): P
   const structured = await parseCheck(`${base}/v1`);
   const responses = await responsesCheck(`${base}/v1`);
   const generated = await generateObjectCheck(`${base}/v1`);
+  const batch = await batchCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
   sidecar  ${base}   (admin http://127.0.0.1:${adminPort}/readyz; DEMO_PORT / DEMO_ADMIN_PORT change them)
@@ -84,6 +86,7 @@ openai-gemini-sidecar demo
   check    openai SDK chat.completions.parse (zod schema) ${structured.ok ? 'parsed' : 'FAILED'}: ${structured.text}
   check    openai SDK responses.create (Responses API) ${responses.ok ? 'output_text' : 'FAILED'}: ${responses.text}
   check    AI SDK generateObject (zod schema) ${generated.ok ? 'generated' : 'FAILED'}: ${generated.text}
+  check    openai SDK files.create + batches.create (Batch API) ${batch.ok ? 'ran' : 'FAILED'}: ${batch.text}
 
 Try it (any bearer token works against the emulator):
 
@@ -119,7 +122,7 @@ Prompts containing [block], [safety], [max] or [think] make the emulator answer 
 a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
 answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
 `);
-  if (message === undefined || !structured.ok || !responses.ok || !generated.ok) throw new Error('a check above did not pass');
+  if (message === undefined || !structured.ok || !responses.ok || !generated.ok || !batch.ok) throw new Error('a check above did not pass');
 }
 
 /** The Vercel AI SDK (ESM, so imported dynamically) through its OpenAI chat model: generateObject with a zod schema. */

@@ -18,6 +18,7 @@ export interface HarnessOverrides {
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
+  batch?: Partial<SidecarConfig['batch']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -43,6 +44,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
+    batch: overrides.batch ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];
