@@ -20,7 +20,10 @@ const RECORD_LIMIT = 1024 * 1024;
 
 /** Whether a request belongs to the Files / Batch Mode surface. */
 export function isBatchModePath(method: string, pathname: string): boolean {
-  return pathname.startsWith('/upload/v1beta/files') || DOWNLOAD_PATH.test(pathname) || BATCH_PATH.test(pathname) || (method === 'POST' && CREATE_PATH.test(pathname));
+  if (pathname.startsWith('/upload/v1beta/files') || DOWNLOAD_PATH.test(pathname)) return true;
+  if (method === 'POST') return CREATE_PATH.test(pathname) || (BATCH_PATH.exec(pathname)?.[3] !== undefined && pathname.startsWith('/v1beta/batches/'));
+  const [, , id, cancel] = BATCH_PATH.exec(pathname) ?? [];
+  return BATCH_PATH.test(pathname) && !cancel && (method === 'GET' || (method === 'DELETE' && id !== undefined));
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
