@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unixSeconds } from './unix-seconds';
 import { parseBatchDisplayName, type BatchInputFacts } from './batch-display-name';
 import { batchId, inputFileId, resultFileId } from './batch-ids';
 
@@ -93,12 +94,6 @@ export function readGeminiBatch(operation: GeminiBatchOperation): ReadBatch | un
   return { name: operation.name, facts, state, responsesFile, inputFile: raw.inputConfig?.fileName ?? undefined, raw, error: operation.error };
 }
 
-function seconds(time: string | null | undefined): number | null {
-  if (!time) return null;
-  const ms = Date.parse(time);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
-}
-
 /**
  * Request counts in OpenAI's terms (lines, not Gemini requests): lines the sidecar could not translate count as
  * failed from the start, their placeholders' results are taken out of Gemini's successes, and when an embeddings
@@ -117,14 +112,14 @@ function requestCounts(batch: ReadBatch): OpenAIBatch['request_counts'] {
 
 /** Gemini batch → OpenAI batch object; `cancelling` right after a cancel that Gemini has not finished. */
 export function geminiBatchToOpenAI(batch: ReadBatch, options: { cancelling?: boolean; metadata?: Record<string, string> | null } = {}): OpenAIBatch {
-  const created = seconds(batch.raw.createTime) ?? 0;
-  const ended = seconds(batch.raw.endTime) ?? seconds(batch.raw.updateTime);
+  const created = unixSeconds(batch.raw.createTime) ?? 0;
+  const ended = unixSeconds(batch.raw.endTime) ?? unixSeconds(batch.raw.updateTime);
   const mapped = STATUS[batch.state] ?? 'in_progress';
   const status: OpenAIBatchStatus = options.cancelling && mapped === 'in_progress' ? 'cancelling' : mapped;
   const counts = requestCounts(batch);
   const finished = status === 'completed' || status === 'cancelled' || status === 'expired';
   const hasResults = finished && batch.responsesFile !== undefined;
-  const started = batch.state === 'PENDING' ? null : (seconds(batch.raw.updateTime) ?? created);
+  const started = batch.state === 'PENDING' ? null : (unixSeconds(batch.raw.updateTime) ?? created);
   const errorMessage = batch.error?.message ?? undefined;
   return {
     id: batchId(batch.name),

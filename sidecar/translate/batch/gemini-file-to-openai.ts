@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unixSeconds } from './unix-seconds';
 import { parseInputFileDisplayName } from './batch-display-name';
 import { inputFileId, resultFileId } from './batch-ids';
 import type { ReadBatch } from './gemini-batch-to-openai';
@@ -28,12 +29,6 @@ export interface OpenAIFile {
   status_details: string | null;
 }
 
-function seconds(time: string | null | undefined): number | null {
-  if (!time) return null;
-  const ms = Date.parse(time);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
-}
-
 /** An uploaded input file → OpenAI file; undefined when the sidecar did not upload it. `expires_at` is Gemini's (48 h). */
 export function geminiInputFileToOpenAI(file: GeminiFile): OpenAIFile | undefined {
   const facts = parseInputFileDisplayName(file.displayName);
@@ -42,8 +37,8 @@ export function geminiInputFileToOpenAI(file: GeminiFile): OpenAIFile | undefine
     id: inputFileId(file.name),
     object: 'file',
     bytes: facts.bytes,
-    created_at: seconds(file.createTime) ?? 0,
-    expires_at: seconds(file.expirationTime),
+    created_at: unixSeconds(file.createTime) ?? 0,
+    expires_at: unixSeconds(file.expirationTime),
     filename: facts.filename,
     purpose: 'batch',
     status: file.state === 'FAILED' ? 'error' : 'processed',
@@ -58,8 +53,8 @@ export function geminiResultFileToOpenAI(kind: 'output' | 'error', batch: ReadBa
     id,
     object: 'file',
     bytes: Number(file?.sizeBytes ?? 0) || 0,
-    created_at: seconds(file?.createTime) ?? seconds(batch.raw.endTime) ?? 0,
-    expires_at: seconds(file?.expirationTime),
+    created_at: unixSeconds(file?.createTime) ?? unixSeconds(batch.raw.endTime) ?? 0,
+    expires_at: unixSeconds(file?.expirationTime),
     filename: `${batch.name.replace('batches/', 'batch_')}_${kind}.jsonl`,
     purpose: 'batch_output',
     status: 'processed',
