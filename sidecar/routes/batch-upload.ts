@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request, RequestHandler } from 'express';
-import { InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
+import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
 import { geminiBatchApi } from '../gemini/gemini-batch-api';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { inputFileDisplayName } from '../translate/batch/batch-display-name';
-import { geminiFileSchema, geminiInputFileToOpenAI } from '../translate/batch/gemini-file-to-openai';
+import { geminiFileSchema, geminiInputFileToOpenAI, type OpenAIFile } from '../translate/batch/gemini-file-to-openai';
 import { OpenAIBatchInputTranslator, type GeminiBatchLine } from '../translate/batch/openai-batch-input-to-gemini';
 import type { GeminiGenerateContentRequest } from '../translate/chat-completions/gemini-generate-schema';
 import { LineSplitter, LineTooLongError } from '../util/line-splitter';
@@ -50,6 +50,7 @@ export function batchUploadHandler(deps: AppDeps): RequestHandler {
       translateOptions: (model) => ({ remoteUrls: deps.config.media.remoteUrls, capabilities: capabilities.resolve(model, apiKey) }),
     });
     const directory = await mkdtemp(join(deps.config.batch.spoolDir ?? tmpdir(), 'ogs-batch-'));
+    let file: OpenAIFile | undefined;
     try {
       const path = join(directory, 'input.jsonl');
       const spooled = await spoolUpload(req, path, translator, async (line) => {
@@ -65,13 +66,13 @@ export function batchUploadHandler(deps: AppDeps): RequestHandler {
       if (displayName === undefined) throw new InvalidRequestError('The model name is too long to record with the file.', 'file', 'invalid_value');
       reportIgnoredParams(deps, res, facts.geminiModel, [...translator.unknownKeys], [...translator.warnings]);
       const uploaded = geminiFileSchema.safeParse(await api.upload(path, spooled.size, displayName, { apiKey, signal }));
-      const file = uploaded.success ? geminiInputFileToOpenAI(uploaded.data) : undefined;
+      file = uploaded.success ? geminiInputFileToOpenAI(uploaded.data) : undefined;
       if (!file) throw badResponse();
       deps.logger.info({ file: uploaded.data?.name, lines: facts.lines, invalidLines: facts.invalid, model: facts.model }, 'batch input uploaded');
-      res.json(file);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+    res.json(file);
   };
 }
 
@@ -94,11 +95,21 @@ function spoolUpload(
     const fields = new Map<string, string>();
     let work: Promise<{ filename: string; bytes: number; size: number }> | undefined;
     parser.on('field', (name, value) => fields.set(name, value));
+    let current: Readable | undefined;
+    // A client that goes away mid-upload ends the file stream with an error, so the spool is closed and removed.
+    req.once('close', () => {
+      if (req.complete) return;
+      const gone = new ClientClosedError();
+      current?.destroy(gone);
+      parser.destroy();
+      reject(gone);
+    });
     parser.on('file', (name, stream, info) => {
       if (name !== 'file' || work) {
         stream.resume();
         return;
       }
+      current = stream;
       work = translateStream(stream, info.filename || 'input.jsonl', path, translator, beforeWrite, limits);
       work.catch(() => stream.resume());
     });

@@ -1,3 +1,8 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI, { toFile } from 'openai';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
@@ -24,12 +29,16 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
+  const spoolDir = mkdtempSync(join(tmpdir(), 'batch-spool-test-'));
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { server: { bodyLimitBytes: 4096 }, batch: { maxFileBytes: 16_384 } });
+    sdk = await startSdkHarness('/v1', 'k', { server: { bodyLimitBytes: 4096 }, batch: { maxFileBytes: 16_384, spoolDir } });
     ({ harness, client } = sdk);
   });
-  afterAll(() => sdk.close());
+  afterAll(async () => {
+    await sdk.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  });
   beforeEach(() => harness.emulator.reset());
 
   async function upload(lines: unknown[], name = 'in.jsonl'): Promise<OpenAI.FileObject> {
@@ -97,6 +106,23 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
     const lines = Array.from({ length: 20 }, (_, index) => chatLine(`l${index}`, 'x'.repeat(1000)));
     expect(await refusal(upload(lines))).toMatchObject({ status: 413, error: { code: 'request_too_large' } });
     expect(harness.emulator.requests).toHaveLength(0);
+  });
+
+  it('removes the spool when the client goes away mid-upload, and after every finished upload', async () => {
+    await upload([chatLine('done')]);
+    expect(readdirSync(spoolDir)).toEqual([]);
+    const url = new URL(`${client.baseURL}/files`);
+    const boundary = 'cut-boundary';
+    const partial = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: 'Bearer k', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' } });
+    partial.on('error', () => undefined);
+    partial.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.jsonl"\r\n\r\n${JSON.stringify(chatLine('a'))}\n`);
+    for (let wait = 0; wait < 50 && readdirSync(spoolDir).length === 0; wait++) await delay(20);
+    expect(readdirSync(spoolDir)).toHaveLength(1);
+    partial.destroy();
+    for (let wait = 0; wait < 100 && readdirSync(spoolDir).length > 0; wait++) await delay(20);
+    expect(readdirSync(spoolDir)).toEqual([]);
+    // The finished upload's start and one finalizing chunk; the cut one never reached Gemini.
+    expect(harness.emulator.requests.filter((recorded) => recorded.path.startsWith('/upload/')).length).toBe(2);
   });
 
   it('refuses other purposes, metadata without a store, a mismatched endpoint and ids it did not issue', async () => {
