@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
 import { geminiBatchApi } from '../gemini/gemini-batch-api';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
@@ -19,6 +19,14 @@ import { LineSplitter, LineTooLongError } from '../util/line-splitter';
 import { badResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, reportIgnoredParams } from './request-context';
+import { ResponsesState } from './responses-state';
+
+/** Longest line and file accepted; files up to `copyBytes` are also kept whole for the response store (0: none). */
+interface Limits {
+  maxLineChars: number;
+  maxFileBytes: number;
+  copyBytes: number;
+}
 
 /** The translated input on disk, and what the upload said about it. */
 interface Spooled {
@@ -27,6 +35,8 @@ interface Spooled {
   /** Size of the file the client sent, and of the translated file. */
   bytes: number;
   size: number;
+  /** The file as sent, when it is at most `limits.copyBytes` (for the response store); else undefined. */
+  copy: Buffer | undefined;
   translator: OpenAIBatchInputTranslator;
 }
 
@@ -36,7 +46,7 @@ interface Spooled {
  * deleted. The spool exists because Gemini takes the display name (which carries the model and endpoint the lines
  * named) before the bytes; memory holds one line and one 8 MiB upload chunk.
  */
-export function batchUploadHandler(deps: AppDeps): RequestHandler {
+export function batchUploadHandler(deps: AppDeps, state = new ResponsesState(deps)): RequestHandler {
   const capabilities = new ModelCapabilitiesSource(deps);
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
@@ -57,7 +67,12 @@ export function batchUploadHandler(deps: AppDeps): RequestHandler {
         if (deps.config.media.remoteUrls === 'fetch' && 'contents' in line.request) {
           await inlineRemoteMedia(line.request as GeminiGenerateContentRequest, deps.config.media, signal);
         }
-      }, { maxLineChars: deps.config.server.bodyLimitBytes, maxFileBytes: deps.config.batch.maxFileBytes });
+      }, {
+        maxLineChars: deps.config.server.bodyLimitBytes,
+        maxFileBytes: deps.config.batch.maxFileBytes,
+        // The entry also holds its JSON envelope and the content as a JSON string (escapes), so keep a margin.
+        copyBytes: deps.responseStore ? Math.floor(deps.config.store.maxEntryBytes / 2) : 0,
+      });
       if (spooled.purpose !== 'batch') {
         throw new InvalidRequestError(`purpose '${spooled.purpose ?? ''}' is not supported: this sidecar stores files for the Batch API only (purpose 'batch').`, 'purpose', 'unsupported_purpose');
       }
@@ -69,11 +84,25 @@ export function batchUploadHandler(deps: AppDeps): RequestHandler {
       file = uploaded.success ? geminiInputFileToOpenAI(uploaded.data) : undefined;
       if (!file) throw badResponse();
       deps.logger.info({ file: uploaded.data?.name, lines: facts.lines, invalidLines: facts.invalid, model: facts.model }, 'batch input uploaded');
+      if (deps.responseStore && spooled.copy) await keepCopy(deps, state.tenantOf(req.headers), file.id, spooled.copy, res);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
     res.json(file);
   };
+}
+
+/**
+ * Gemini does not serve uploaded files back: a copy of a small input goes to the response store, so
+ * `GET /v1/files/{id}/content` can answer it; a failure to store it is logged and said in a header, never a failed upload.
+ */
+async function keepCopy(deps: AppDeps, tenant: string, id: string, copy: Buffer, res: Response): Promise<void> {
+  try {
+    await deps.responseStore!.put(tenant, { id, input: [], response: { content: copy.toString('utf8') } });
+  } catch (error) {
+    deps.logger.warn({ err: error, file: id }, 'batch input copy not stored');
+    res.setHeader('x-sidecar-file-copy', 'not-stored');
+  }
 }
 
 /** Streams the multipart body: the `file` part is translated line by line into `path`; on a 400 the rest is drained first. */
@@ -82,7 +111,7 @@ function spoolUpload(
   path: string,
   translator: OpenAIBatchInputTranslator,
   beforeWrite: (line: GeminiBatchLine) => Promise<void>,
-  limits: { maxLineChars: number; maxFileBytes: number },
+  limits: Limits,
 ): Promise<Spooled> {
   return new Promise<Spooled>((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -93,7 +122,7 @@ function spoolUpload(
       return;
     }
     const fields = new Map<string, string>();
-    let work: Promise<{ filename: string; bytes: number; size: number }> | undefined;
+    let work: Promise<Omit<Spooled, 'purpose' | 'translator'>> | undefined;
     parser.on('field', (name, value) => fields.set(name, value));
     let current: Readable | undefined;
     // A client that goes away mid-upload ends the file stream with an error, so the spool is closed and removed.
@@ -131,12 +160,13 @@ async function translateStream(
   path: string,
   translator: OpenAIBatchInputTranslator,
   beforeWrite: (line: GeminiBatchLine) => Promise<void>,
-  limits: { maxLineChars: number; maxFileBytes: number },
-): Promise<{ filename: string; bytes: number; size: number }> {
+  limits: Limits,
+): Promise<Omit<Spooled, 'purpose' | 'translator'>> {
   const out = createWriteStream(path);
   const splitter = new LineSplitter(limits.maxLineChars);
   let bytes = 0;
   let size = 0;
+  let copy: Buffer[] | undefined = limits.copyBytes > 0 ? [] : undefined;
   let failure: unknown;
   const write = async (lines: string[]) => {
     const first = splitter.count - lines.length + 1;
@@ -152,6 +182,8 @@ async function translateStream(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;
+      if (copy && bytes <= limits.copyBytes) copy.push(chunk);
+      else copy = undefined;
       if (failure !== undefined) continue;
       // A refused line stops the translation but not the reading: the client gets its 400 once its upload is in.
       try {
@@ -172,5 +204,5 @@ async function translateStream(
     out.end();
     await once(out, 'close');
   }
-  return { filename, bytes, size };
+  return { filename, bytes, size, copy: copy && Buffer.concat(copy) };
 }

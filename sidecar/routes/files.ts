@@ -7,6 +7,7 @@ import { geminiFileSchema, geminiInputFileToOpenAI, geminiResultFileToOpenAI, ty
 import { badResponse } from './gemini-call';
 import { batchCall, listPage, loadBatch, MAX_LIST_PAGES, notFound, pageParams, writeResults, type BatchCall } from './batch-state';
 import { batchUploadHandler } from './batch-upload';
+import { ResponsesState } from './responses-state';
 
 const fileListSchema = z.looseObject({ files: z.array(z.unknown()).nullish(), nextPageToken: z.string().nullish() });
 
@@ -35,7 +36,7 @@ async function resultFile(batchApi: BatchCall, ref: Extract<FileRef, { batch: st
  * The OpenAI Files API for batch files, with no state of its own: an input file is the translated Gemini file (its
  * facts in the display name), an output or error file is a view of a batch's Gemini results file.
  */
-export function filesHandlers(deps: AppDeps): Record<'upload' | 'list' | 'retrieve' | 'remove' | 'content', RequestHandler> {
+export function filesHandlers(deps: AppDeps, state = new ResponsesState(deps)): Record<'upload' | 'list' | 'retrieve' | 'remove' | 'content', RequestHandler> {
   const list: RequestHandler = async (req, res) => {
     const batchApi = batchCall(deps, req, res);
     const page = pageParams(req, 10_000, 10_000);
@@ -71,6 +72,7 @@ export function filesHandlers(deps: AppDeps): Record<'upload' | 'list' | 'retrie
     // An output and an error file are two views of one Gemini results file: deleting either deletes both.
     const name = ref.kind === 'input' ? (await inputFile(batchApi, ref.file, id), ref.file) : (await resultFile(batchApi, ref, id)).responsesFile;
     await batchApi.api.deleteFile(name, batchApi.call);
+    if (ref.kind === 'input' && deps.responseStore) await deps.responseStore.delete(state.tenantOf(req.headers), id).catch(() => false);
     res.json({ id, object: 'file', deleted: true });
   };
 
@@ -80,8 +82,15 @@ export function filesHandlers(deps: AppDeps): Record<'upload' | 'list' | 'retrie
     const batchApi = batchCall(deps, req, res);
     if (ref.kind === 'input') {
       await inputFile(batchApi, ref.file, id);
+      const stored = deps.responseStore ? await deps.responseStore.get(state.tenantOf(req.headers), id) : undefined;
+      const content = stored?.response.content;
+      if (typeof content === 'string') {
+        res.setHeader('content-type', 'application/octet-stream');
+        res.send(Buffer.from(content, 'utf8'));
+        return;
+      }
       throw new InvalidRequestError(
-        'The content of an uploaded batch input cannot be downloaded: Gemini does not serve uploaded files back, and the sidecar keeps no copy. Keep your own copy of the input.',
+        `The content of this batch input cannot be downloaded: Gemini does not serve uploaded files back, and the sidecar keeps a copy only of inputs up to half of store.maxEntryBytes when the response store is configured${deps.responseStore ? '' : ' (it is not)'}. Keep your own copy of the input.`,
         'file_id',
         'file_content_unavailable',
       );
@@ -89,5 +98,5 @@ export function filesHandlers(deps: AppDeps): Record<'upload' | 'list' | 'retrie
     await writeResults(batchApi, res, await loadBatch(batchApi, ref.batch, id), ref.kind, deps.logger);
   };
 
-  return { upload: batchUploadHandler(deps), list, retrieve, remove, content };
+  return { upload: batchUploadHandler(deps, state), list, retrieve, remove, content };
 }

@@ -30,7 +30,7 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const responsesState = new ResponsesState(deps);
   const responses = responsesHandlers(deps, responsesState);
   const stored = responsesState.handlers();
-  const files = filesHandlers(deps);
+  const files = filesHandlers(deps, responsesState);
   const batches = batchesHandlers(deps, responsesState);
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },

@@ -34,4 +34,16 @@ describe('batch metadata in the shared store (built processes, real Redis)', () 
     expect((await client(second, 'other-key').batches.retrieve(batch.id)).metadata).toBeNull();
     expect((await client(first, 'owner-key').batches.list()).data.find((entry) => entry.id === batch.id)?.metadata).toEqual({ team: 'search', run: '7' });
   });
+
+  it('keeps a copy of a small input for files.content, for its owner on any replica, and drops it with the file', async () => {
+    const input = `${JSON.stringify({ custom_id: 'é', method: 'POST', url: '/v1/chat/completions', body: { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'ünïcode' }] } })}\n`;
+    const owner = new OpenAI({ apiKey: 'owner-key', baseURL: `${first.url}/v1`, maxRetries: 0 });
+    const file = await owner.files.create({ file: await toFile(Buffer.from(input), 'copy.jsonl'), purpose: 'batch' });
+    const replica = new OpenAI({ apiKey: 'owner-key', baseURL: `${second.url}/v1`, maxRetries: 0 });
+    expect(await (await replica.files.content(file.id)).text()).toBe(input);
+    const stranger = new OpenAI({ apiKey: 'other-key', baseURL: `${second.url}/v1`, maxRetries: 0 });
+    await expect(stranger.files.content(file.id)).rejects.toMatchObject({ status: 400, code: 'file_content_unavailable' });
+    await owner.files.delete(file.id);
+    await expect(replica.files.content(file.id)).rejects.toMatchObject({ status: 404 });
+  });
 });
