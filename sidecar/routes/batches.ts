@@ -61,7 +61,8 @@ export function batchesHandlers(deps: AppDeps, state = new ResponsesState(deps))
     if (facts.endpoint !== request.endpoint) {
       throw new InvalidRequestError(`The input file's lines are for ${facts.endpoint}, not ${request.endpoint}.`, 'endpoint', 'mismatched_endpoint');
     }
-    reportIgnoredParams(deps, res, facts.geminiModel, unknownKeys, []);
+    // Gemini keeps results 48 hours whatever is asked; a shorter expiry is not enforced.
+    reportIgnoredParams(deps, res, facts.geminiModel, unknownKeys, request.output_expires_after ? ['output_expires_after'] : []);
     const method = facts.endpoint === '/v1/embeddings' ? 'asyncBatchEmbedContent' : 'batchGenerateContent';
     const raw = await batchApi.api.createBatch(facts.geminiModel, method, batchDisplayName(facts), ref.file, batchApi.call);
     const batch = readOperation(raw);

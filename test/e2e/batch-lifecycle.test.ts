@@ -125,6 +125,16 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
     expect(harness.emulator.requests.filter((recorded) => recorded.path.startsWith('/upload/')).length).toBe(2);
   });
 
+  it('reports what it accepted but does not send on, as chat does (x-sidecar-ignored-params)', async () => {
+    const lines = [{ ...chatLine('a'), note: 'mine' }, { custom_id: 'b', method: 'POST', url: '/v1/chat/completions', body: { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], user: 'u-1' } }];
+    const uploaded = await client.files.create({ file: await toFile(jsonl(lines), 'in.jsonl'), purpose: 'batch' }).withResponse();
+    expect(uploaded.response.headers.get('x-sidecar-ignored-params')?.split(', ').sort()).toEqual(['line.note', 'user']);
+    const created = await client.batches
+      .create({ input_file_id: uploaded.data.id, endpoint: '/v1/chat/completions', completion_window: '24h', output_expires_after: { anchor: 'created_at', seconds: 7200 } })
+      .withResponse();
+    expect(created.response.headers.get('x-sidecar-ignored-params')).toBe('output_expires_after');
+  });
+
   it('refuses other purposes, metadata without a store, a mismatched endpoint and ids it did not issue', async () => {
     const purpose = await refusal(client.files.create({ file: await toFile(jsonl([chatLine('a')]), 'x.jsonl'), purpose: 'assistants' }));
     expect(purpose).toMatchObject({ status: 400, error: { param: 'purpose', code: 'unsupported_purpose' } });

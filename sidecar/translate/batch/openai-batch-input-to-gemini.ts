@@ -26,6 +26,8 @@ export interface BatchInputOptions {
   translateOptions: (geminiModel: string) => TranslateOptions;
 }
 
+const LINE_FIELDS = ['custom_id', 'method', 'url', 'body'];
+
 const inputLineSchema = z.object({
   custom_id: z.string().min(1),
   method: z.literal('POST'),
@@ -81,6 +83,7 @@ export class OpenAIBatchInputTranslator {
       throw fileError(lineNumber, 'each line must be {"custom_id": string, "method": "POST", "url": endpoint, "body": object}.', 'invalid_batch_line');
     }
     const { custom_id: customId, url, body } = parsed.data;
+    for (const key of Object.keys(raw as object)) if (!LINE_FIELDS.includes(key)) this.unknownKeys.add(`line.${key}`);
     if (!(BATCH_ENDPOINTS as readonly string[]).includes(url)) {
       throw fileError(lineNumber, `url '${url}' is not supported; use one of ${BATCH_ENDPOINTS.join(', ')}.`, 'unsupported_endpoint');
     }

@@ -57,8 +57,9 @@ describe('OpenAI batch input → Gemini batch lines', () => {
   it('collects dropped parameters and unknown keys across lines for the ignored-params report', () => {
     const input = translator();
     input.push(line('a', { model: 'm', messages: [{ role: 'user', content: 'x' }], user: 'u', made_up: 1 }), 1);
+    input.push(JSON.stringify({ ...JSON.parse(line('b', { model: 'm', messages: [{ role: 'user', content: 'x' }] })), note: 'mine' }), 2);
     expect([...input.warnings]).toContain('user');
-    expect([...input.unknownKeys]).toEqual(['made_up']);
+    expect([...input.unknownKeys]).toEqual(['made_up', 'line.note']);
   });
 
   it('skips blank lines and refuses a file without any request', () => {
