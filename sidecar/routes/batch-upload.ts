@@ -18,7 +18,7 @@ import type { GeminiGenerateContentRequest } from '../translate/chat-completions
 import { LineSplitter, LineTooLongError } from '../util/line-splitter';
 import { badResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 import { ResponsesState } from './responses-state';
 
 /** Longest line and file accepted; files up to `copyBytes` are also kept whole for the response store (0: none). */
@@ -80,6 +80,7 @@ export function batchUploadHandler(deps: AppDeps, state = new ResponsesState(dep
       const displayName = inputFileDisplayName({ ...facts, filename: spooled.filename, bytes: spooled.bytes });
       if (displayName === undefined) throw new InvalidRequestError('The model name is too long to record with the file.', 'file', 'invalid_value');
       reportIgnoredParams(deps, res, facts.geminiModel, [...translator.unknownKeys], [...translator.warnings]);
+      describeRequest(res, { model: facts.model });
       const uploaded = geminiFileSchema.safeParse(await api.upload(path, spooled.size, displayName, { apiKey, signal }));
       file = uploaded.success ? geminiInputFileToOpenAI(uploaded.data) : undefined;
       if (!file) throw badResponse();

@@ -9,7 +9,7 @@ import { geminiBatchOperationSchema, geminiBatchToOpenAI, readGeminiBatch, type 
 import { parseRequestBody } from '../translate/parse-with-param';
 import { badResponse } from './gemini-call';
 import { batchCall, batchNameOf, listPage, loadBatch, MAX_LIST_PAGES, pageParams } from './batch-state';
-import { reportIgnoredParams } from './request-context';
+import { describeRequest, reportIgnoredParams } from './request-context';
 import { ResponsesState } from './responses-state';
 
 /** Gemini keeps batch results 48 hours (https://ai.google.dev/gemini-api/docs/batch-mode): a longer promise cannot be kept. */
@@ -63,6 +63,7 @@ export function batchesHandlers(deps: AppDeps, state = new ResponsesState(deps))
     }
     // Gemini keeps results 48 hours whatever is asked; a shorter expiry is not enforced.
     reportIgnoredParams(deps, res, facts.geminiModel, unknownKeys, request.output_expires_after ? ['output_expires_after'] : []);
+    describeRequest(res, { model: facts.model });
     const method = facts.endpoint === '/v1/embeddings' ? 'asyncBatchEmbedContent' : 'batchGenerateContent';
     const raw = await batchApi.api.createBatch(facts.geminiModel, method, batchDisplayName(facts), ref.file, batchApi.call);
     const batch = readOperation(raw);

@@ -135,6 +135,14 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
     expect(created.response.headers.get('x-sidecar-ignored-params')).toBe('output_expires_after');
   });
 
+  it('relays Gemini\'s refusal of the key as OpenAI\'s authentication error, key never echoed', async () => {
+    const bad = new OpenAI({ apiKey: 'invalid-key', baseURL: client.baseURL, maxRetries: 0 });
+    const answer = await refusal(bad.files.create({ file: await toFile(jsonl([chatLine('a')]), 'x.jsonl'), purpose: 'batch' }));
+    expect(answer).toMatchObject({ status: 401, error: { type: 'authentication_error', code: 'invalid_api_key' } });
+    expect(JSON.stringify(answer.error)).not.toContain('invalid-key');
+    expect((await refusal(bad.batches.list())).status).toBe(401);
+  });
+
   it('refuses other purposes, metadata without a store, a mismatched endpoint and ids it did not issue', async () => {
     const purpose = await refusal(client.files.create({ file: await toFile(jsonl([chatLine('a')]), 'x.jsonl'), purpose: 'assistants' }));
     expect(purpose).toMatchObject({ status: 400, error: { param: 'purpose', code: 'unsupported_purpose' } });
