@@ -59,6 +59,20 @@ describe('batch lifecycle and refusals through the official openai SDK (Node)', 
     expect(cancelled.cancelled_at).toEqual(expect.any(Number));
   });
 
+  it.each([
+    ['FAILED', 'failed', 'failed_at'],
+    ['EXPIRED', 'expired', 'expired_at'],
+  ] as const)('reports a Gemini %s batch as %s, with %s and no result files', async (state, status, stamp) => {
+    const file = await upload([chatLine('a')]);
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const [name] = [...harness.emulator.batchStore.batches.keys()];
+    await harness.emulator.batchStore.settle(name!, state);
+    const ended = await client.batches.retrieve(batch.id);
+    expect(ended).toMatchObject({ status, output_file_id: null, error_file_id: null, request_counts: { total: 1, completed: 0 } });
+    expect(ended[stamp]).toEqual(expect.any(Number));
+    if (status === 'failed') expect(ended.errors?.data?.[0]).toMatchObject({ code: 'batch_failed' });
+  });
+
   it('lists batches newest first with OpenAI pagination (limit, after, has_more)', async () => {
     const file = await upload([chatLine('a')]);
     const ids: string[] = [];
