@@ -68,10 +68,20 @@ export function batchesHandlers(deps: AppDeps, state = new ResponsesState(deps))
     const raw = await batchApi.api.createBatch(facts.geminiModel, method, batchDisplayName(facts), ref.file, batchApi.call);
     const batch = readOperation(raw);
     const id = batchId(batch.name);
-    if (Object.keys(metadata).length > 0) await deps.responseStore!.put(state.tenantOf(req.headers), { id, input: [], response: { metadata } });
+    let kept: Record<string, string> | null = null;
+    if (Object.keys(metadata).length > 0) {
+      // The batch exists now: a store failure must not look like a failed create (a retry would run it twice).
+      try {
+        await deps.responseStore!.put(state.tenantOf(req.headers), { id, input: [], response: { metadata } });
+        kept = metadata;
+      } catch (error) {
+        deps.logger.warn({ err: error, batch: batch.name }, 'batch metadata not stored');
+        res.setHeader('x-sidecar-batch-metadata', 'not-stored');
+      }
+    }
     deps.logger.info({ batch: batch.name, model: facts.model, lines: facts.lines }, 'batch created');
     // Gemini's create answer does not always repeat the input file.
-    res.json(geminiBatchToOpenAI({ ...batch, inputFile: batch.inputFile ?? ref.file }, { metadata: Object.keys(metadata).length > 0 ? metadata : null }));
+    res.json(geminiBatchToOpenAI({ ...batch, inputFile: batch.inputFile ?? ref.file }, { metadata: kept }));
   };
 
   const retrieve: RequestHandler = async (req, res) => {

@@ -46,4 +46,18 @@ describe('batch metadata in the shared store (built processes, real Redis)', () 
     await owner.files.delete(file.id);
     await expect(replica.files.content(file.id)).rejects.toMatchObject({ status: 404 });
   });
+
+  it('still answers a created batch when Redis fails after Gemini created it (a retry would run it twice)', async () => {
+    const owner = new OpenAI({ apiKey: 'owner-key', baseURL: `${first.url}/v1`, maxRetries: 0 });
+    const line = { custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] } };
+    const file = await owner.files.create({ file: await toFile(Buffer.from(JSON.stringify(line)), 'm.jsonl'), purpose: 'batch' });
+    await redis.stop();
+    try {
+      const created = await owner.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { team: 'x' } }).withResponse();
+      expect(created.data).toMatchObject({ object: 'batch', metadata: null });
+      expect(created.response.headers.get('x-sidecar-batch-metadata')).toBe('not-stored');
+    } finally {
+      await redis.start();
+    }
+  });
 });
