@@ -27,6 +27,11 @@ export interface OperationResult {
   finishReasons?: readonly string[];
   /** Token usage as Gemini reported it; absent when it reported none (then no token metric is recorded). */
   usage?: TokenUsage;
+  /**
+   * `usage` was estimated by the sidecar (Gemini's batchEmbedContents reports none): semconv forbids estimates in the
+   * token metric and span attributes, so it only feeds the spend metrics, whose cost is an estimate anyway.
+   */
+  usageEstimated?: boolean;
 }
 
 /**
@@ -88,7 +93,7 @@ export class GenAIOperation {
     if (result.responseId) span.setAttribute('gen_ai.response.id', result.responseId);
     if (result.responseModel) span.setAttribute('gen_ai.response.model', result.responseModel);
     if (result.finishReasons?.length) span.setAttribute('gen_ai.response.finish_reasons', [...result.finishReasons]);
-    const usage = result.usage;
+    const usage = result.usageEstimated ? undefined : result.usage;
     if (usage) {
       span.setAttributes({
         'gen_ai.usage.input_tokens': usage.input,
@@ -103,7 +108,9 @@ export class GenAIOperation {
     if (usage) {
       this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'input' }, usage.input);
       this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'output' }, usage.output);
-      const cost = this.metrics.spend.record(this.start.consumer ?? 'anonymous', this.start.model, result.responseModel, usage);
+    }
+    if (result.usage) {
+      const cost = this.metrics.spend.record(this.start.consumer ?? 'anonymous', this.start.model, result.responseModel, result.usage);
       if (cost) span.setAttribute('gemini_sidecar.cost.usd', cost.usd);
     }
     span.end();

@@ -54,8 +54,8 @@ export function embeddingsHandler(deps: AppDeps): RequestHandler {
       model: parsed.request.model,
       encodingFormat: translated.encodingFormat,
     });
-    // Semconv: token usage MUST NOT be reported when the provider gave no count, so an estimate stays out of metrics.
-    operation.succeed(estimatedUsage ? {} : { usage: inputOnlyUsage(response.usage.prompt_tokens) });
+    // Semconv: token usage MUST NOT be reported when the provider gave no count, so an estimate only feeds spend.
+    operation.succeed({ usage: inputOnlyUsage(response.usage.prompt_tokens), usageEstimated: estimatedUsage });
     describeRequest(res, { usage: response.usage });
     if (estimatedUsage) res.setHeader('x-sidecar-usage', 'estimated');
     res.json(response);

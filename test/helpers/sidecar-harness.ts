@@ -18,6 +18,8 @@ export interface HarnessOverrides {
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
+  consumers?: Partial<SidecarConfig['consumers']>;
+  pricing?: Partial<SidecarConfig['pricing']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -43,6 +45,8 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
+    consumers: overrides.consumers ?? {},
+    pricing: overrides.pricing ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];
