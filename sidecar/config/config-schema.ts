@@ -301,6 +301,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'SIDECAR_INGRESS_SECRET', path: ['consumers', 'ingressSecret'], kind: 'string' },
   { env: 'SIDECAR_CONSUMERS', path: ['consumers', 'allow'], kind: 'list' },
   { env: 'SIDECAR_MAX_CONSUMERS', path: ['consumers', 'maxConsumers'], kind: 'integer' },
+  { env: 'SIDECAR_DAILY_BUDGET_USD', path: ['consumers', 'dailyBudgetUsd'], kind: 'integer' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },

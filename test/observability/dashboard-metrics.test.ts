@@ -102,6 +102,7 @@ describe('the dashboard JSON', () => {
       'Tokens',
       'Traffic',
       'Runtime',
+      'Spend',
     ]);
   });
 
@@ -112,8 +113,8 @@ describe('the dashboard JSON', () => {
     expect(unfiltered).toEqual([]);
   });
 
-  it('uses $__rate_interval for every range except the 30-day error budget', () => {
+  it('uses $__rate_interval for every range except the 30-day error budget, spend per day and the top consumers', () => {
     const ranges = queries.flatMap((query) => [...query.expr.matchAll(/\[([^\]]+)\]/g)].map((match) => match[1]));
-    expect(new Set(ranges)).toEqual(new Set(['$__rate_interval', '30d']));
+    expect(new Set(ranges)).toEqual(new Set(['$__rate_interval', '30d', '1d', '$__range']));
   });
 });

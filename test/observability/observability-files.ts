@@ -98,6 +98,7 @@ export function substituteVariables(expr: string): string {
     .replaceAll('$__rate_interval', '1m')
     .replaceAll('${__rate_interval}', '1m')
     .replaceAll('$__interval', '15s')
+    .replaceAll('$__range', '1h')
     .replaceAll('${__interval}', '15s')
     .replace(/\$\{?(namespace|job|model)\}?/g, '.*');
 }
