@@ -27,15 +27,50 @@ export function priceTableVersion(prices: readonly PriceRow[]): string {
 
 const TOKEN_TYPES = ['input', 'output', 'reasoning', 'cached'] as const;
 
-/** Per-consumer tokens, estimated cost, cache savings and budgets: the series behind the dashboard's Spend row. */
+/** Model ids whose price row is remembered; past this the memory is cleared (ids come from callers). */
+const PRICE_CACHE_SIZE = 256;
+
+/** Running totals of one consumer × model pair since start-up. */
+interface PairTotals {
+  labels: { consumer: string; gen_ai_request_model: string };
+  tokens: { input: number; output: number; reasoning: number; cached: number };
+  requests: number;
+  usd: number;
+  savingsUsd: number;
+}
+
+/** A counter whose values are the totals `read` returns, set when Prometheus scrapes. */
+function scrapedCounter<T extends string>(
+  registers: Array<Registry<RegistryContentType>>,
+  name: string,
+  help: string,
+  labelNames: readonly T[],
+  read: () => Iterable<[Partial<Record<T, string>>, number]>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers,
+    collect() {
+      this.reset();
+      for (const [labels, value] of read()) this.inc(labels, value);
+    },
+  });
+}
+
+/**
+ * Per-consumer tokens, estimated cost, cache savings and budgets: the series behind the dashboard's Spend row. A
+ * request only adds to plain numbers; prom-client's label hashing (about 1 µs per inc) happens once per series when
+ * Prometheus scrapes.
+ */
 export class SpendMeter {
   readonly version: string;
   private readonly consumers: ConsumerLabels;
-  private readonly tokens: Counter<'consumer' | 'gen_ai_request_model' | 'gen_ai_token_type'>;
-  private readonly requests: Counter<'consumer' | 'gen_ai_request_model'>;
-  private readonly cost: Counter<'consumer' | 'gen_ai_request_model'>;
-  private readonly savings: Counter<'consumer' | 'gen_ai_request_model'>;
-  private readonly unpriced: Counter<'gen_ai_request_model'>;
+  /** Bounded like the labels: at most (maxConsumers or allow-list + 1) × (metric models + 1) entries. */
+  private readonly totals = new Map<string, PairTotals>();
+  private readonly unpriced = new Map<string, number>();
+  private readonly rows = new Map<string, PriceRow | undefined>();
 
   constructor(
     registers: Array<Registry<RegistryContentType>>,
@@ -44,37 +79,48 @@ export class SpendMeter {
   ) {
     this.version = priceTableVersion(options.prices);
     this.consumers = new ConsumerLabels(options.allow, options.maxConsumers);
+    const pairs = () => this.totals.values();
     const labelNames = ['consumer', 'gen_ai_request_model'] as const;
-    this.tokens = new Counter({
-      name: 'gemini_sidecar_consumer_tokens_total',
-      help: 'Billable tokens by consumer, model and type: input (cached included), output (thinking included), reasoning, cached.',
-      labelNames: [...labelNames, 'gen_ai_token_type'],
+    scrapedCounter(
       registers,
+      'gemini_sidecar_consumer_tokens_total',
+      'Billable tokens by consumer, model and type: input (cached included), output (thinking included), reasoning, cached.',
+      [...labelNames, 'gen_ai_token_type'],
+      function* () {
+        for (const pair of pairs()) for (const type of TOKEN_TYPES) yield [{ ...pair.labels, gen_ai_token_type: type }, pair.tokens[type]];
+      },
+    );
+    scrapedCounter(registers, 'gemini_sidecar_consumer_requests_total', 'GenAI operations that reported token usage, by consumer and model.', labelNames, function* () {
+      for (const pair of pairs()) yield [pair.labels, pair.requests];
     });
-    this.requests = new Counter({
-      name: 'gemini_sidecar_consumer_requests_total',
-      help: 'GenAI operations that reported token usage, by consumer and model.',
+    scrapedCounter(
+      registers,
+      'gemini_sidecar_consumer_cost_usd_total',
+      'Estimated cost in US dollars by consumer and model, from the price table (price_table_version on gemini_sidecar_build_info).',
       labelNames,
+      function* () {
+        for (const pair of pairs()) yield [pair.labels, pair.usd];
+      },
+    );
+    scrapedCounter(
       registers,
-    });
-    this.cost = new Counter({
-      name: 'gemini_sidecar_consumer_cost_usd_total',
-      help: "Estimated cost in US dollars by consumer and model, from the price table (price_table_version on gemini_sidecar_build_info).",
+      'gemini_sidecar_consumer_cache_savings_usd_total',
+      'US dollars cached input tokens saved against the plain input rate, by consumer and model.',
       labelNames,
+      function* () {
+        for (const pair of pairs()) yield [pair.labels, pair.savingsUsd];
+      },
+    );
+    const unpriced = this.unpriced;
+    scrapedCounter(
       registers,
-    });
-    this.savings = new Counter({
-      name: 'gemini_sidecar_consumer_cache_savings_usd_total',
-      help: 'US dollars cached input tokens saved against the plain input rate, by consumer and model.',
-      labelNames,
-      registers,
-    });
-    this.unpriced = new Counter({
-      name: 'gemini_sidecar_unpriced_tokens_total',
-      help: 'Tokens of operations on a model the price table has no row for (not in the cost metric), by model.',
-      labelNames: ['gen_ai_request_model'],
-      registers,
-    });
+      'gemini_sidecar_unpriced_tokens_total',
+      'Tokens of operations on a model the price table has no row for (not in the cost metric), by model.',
+      ['gen_ai_request_model'],
+      function* () {
+        for (const [model, tokens] of unpriced) yield [{ gen_ai_request_model: model }, tokens];
+      },
+    );
     const consumers = this.consumers;
     const budgetOf = (consumer: string) => options.budgets[consumer] ?? options.dailyBudgetUsd;
     new Gauge({
@@ -92,28 +138,41 @@ export class SpendMeter {
     });
   }
 
-  /** The consumer label value for a consumer id (admits it when there is room). */
-  consumerLabel(id: string): string {
-    return this.consumers.label(id);
-  }
-
   /**
    * Counts one operation's usage for a consumer and prices it by the model called (or, failing that, the model
    * version Gemini answered with). Returns the estimate, or undefined when no row prices the model.
    */
   record(consumerId: string, model: string, responseModel: string | undefined, usage: TokenUsage): CostEstimate | undefined {
-    const labels = { consumer: this.consumers.label(consumerId), gen_ai_request_model: this.modelLabel(model) };
-    const counts = { input: usage.input, output: usage.output, reasoning: usage.reasoning, cached: usage.cached };
-    for (const type of TOKEN_TYPES) this.tokens.inc({ ...labels, gen_ai_token_type: type }, counts[type]);
-    this.requests.inc(labels);
-    const row = findPrice(model, this.options.prices, BUILT_IN_PRICES) ?? (responseModel ? findPrice(responseModel, this.options.prices, BUILT_IN_PRICES) : undefined);
+    const modelLabel = this.modelLabel(model);
+    const totals = this.totalsOf(this.consumers.label(consumerId), modelLabel);
+    for (const type of TOKEN_TYPES) totals.tokens[type] += usage[type];
+    totals.requests += 1;
+    const row = this.priceOf(model) ?? (responseModel ? this.priceOf(responseModel) : undefined);
     if (!row) {
-      this.unpriced.inc({ gen_ai_request_model: labels.gen_ai_request_model }, usage.input + usage.output);
+      this.unpriced.set(modelLabel, (this.unpriced.get(modelLabel) ?? 0) + usage.input + usage.output);
       return undefined;
     }
     const estimate = estimateCost(usage, row);
-    this.cost.inc(labels, estimate.usd);
-    this.savings.inc(labels, estimate.cacheSavingsUsd);
+    totals.usd += estimate.usd;
+    totals.savingsUsd += estimate.cacheSavingsUsd;
     return estimate;
+  }
+
+  private totalsOf(consumer: string, model: string): PairTotals {
+    const key = `${consumer}\n${model}`;
+    let totals = this.totals.get(key);
+    if (!totals) {
+      totals = { labels: { consumer, gen_ai_request_model: model }, tokens: { input: 0, output: 0, reasoning: 0, cached: 0 }, requests: 0, usd: 0, savingsUsd: 0 };
+      this.totals.set(key, totals);
+    }
+    return totals;
+  }
+
+  private priceOf(model: string): PriceRow | undefined {
+    if (this.rows.has(model)) return this.rows.get(model);
+    if (this.rows.size >= PRICE_CACHE_SIZE) this.rows.clear();
+    const row = findPrice(model, this.options.prices, BUILT_IN_PRICES);
+    this.rows.set(model, row);
+    return row;
   }
 }
