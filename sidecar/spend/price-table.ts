@@ -27,6 +27,13 @@ export interface PriceRow {
   asOf: string;
 }
 
+/*
+ * Read from copies of Google's pricing page (no live fetch was possible where this was written): the 3.x, 3.5 and
+ * embedding rows and 2.5's input rates as the page stood on 2026-10-07, 3 Flash's audio and cache rates as of
+ * 2026-07-04, the 2.5 cache rates (90 % off input since late 2025; 2.5 Pro $0.125 / $0.25) as the page and Google's
+ * forum quote them. "prompts > 200k tokens" is per request (Google's forum). Check the page before billing anyone.
+ */
+
 /** Bumped whenever a built-in row changes; exported as `price_table_version` on gemini_sidecar_build_info. */
 export const PRICE_TABLE_VERSION = '2026-10-07';
 
