@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { BUILT_IN_PRICES, type PriceRow } from '@sidecar/spend/price-table';
+import { loadRecordedChunks } from '../helpers/recorded-fixtures';
 import { startSidecarHarness, type HarnessOverrides, type SidecarHarness } from '../helpers/sidecar-harness';
 
 const KEY = 'caller-gemini-key-1234';
@@ -102,6 +103,26 @@ describe('per-consumer tokens and cost', () => {
     const row = rowListing('gemini-2.5-flash');
     expect(await sample(harness, 'gemini_sidecar_consumer_cost_usd_total', labels)).toBeCloseTo(expectedUsd(row, { input: 12_065, cached: 8_000, output: 160 }), 12);
     expect(await sample(harness, 'gemini_sidecar_consumer_cache_savings_usd_total', labels)).toBeCloseTo((8_000 * (row.input - row.cachedInput!)) / 1e6, 12);
+  });
+
+  it("counts the usage of a recorded live Gemini stream (vercel-ai google-usage-raw-live) per type, as Google's fields add up", async () => {
+    await start({ auth: { trustIngress: true } });
+    const [recorded] = loadRecordedChunks('vercel-ai/google-usage-raw-live.chunks.txt') as Array<{ usageMetadata: Record<string, number> }>;
+    const usage = recorded!.usageMetadata;
+    const text = { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP', index: 0 }], modelVersion: 'gemini-2.5-flash' };
+    harness.emulator.enqueue({ kind: 'sse', chunks: [text, recorded] });
+    await post({ ...CHAT, stream: true }, KONG).expect(200);
+    const labels = { consumer: 'team-search', gen_ai_request_model: 'gemini-2.5-flash' };
+    const count = (type: string) => sample(harness, 'gemini_sidecar_consumer_tokens_total', { ...labels, gen_ai_token_type: type });
+    const input = usage.promptTokenCount! + usage.toolUsePromptTokenCount!;
+    const output = usage.candidatesTokenCount! + usage.thoughtsTokenCount!;
+    expect([await count('input'), await count('output'), await count('reasoning'), await count('cached')]).toEqual([input, output, usage.thoughtsTokenCount, usage.cachedContentTokenCount]);
+    // Google's own total agrees: prompt + tool-use prompt + candidates + thoughts.
+    expect(input + output).toBe(usage.totalTokenCount);
+    expect(await sample(harness, 'gemini_sidecar_consumer_cost_usd_total', labels)).toBeCloseTo(
+      expectedUsd(rowListing('gemini-2.5-flash'), { input, cached: usage.cachedContentTokenCount!, output }),
+      12,
+    );
   });
 
   it('bills a prompt over 200k tokens on gemini-2.5-pro at the long-context rates for the whole request', async () => {
