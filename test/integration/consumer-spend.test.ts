@@ -150,6 +150,19 @@ describe('per-consumer tokens and cost', () => {
     );
   });
 
+  it('prices generated images at the image-output rate (image tokens from candidatesTokensDetails) and text at the output rate', async () => {
+    await start({ auth: { trustIngress: true } });
+    const response = await post({ model: 'gemini-2.5-flash-image', prompt: 'a lighthouse at dusk', size: '1024x1024' }, KONG, '/v1/images/generations').expect(200);
+    const usage = response.body.usage as { input_tokens: number; output_tokens: number; output_tokens_details: { image_tokens: number } };
+    const images = usage.output_tokens_details.image_tokens;
+    expect(images).toBeGreaterThan(0);
+    const row = rowListing('gemini-2.5-flash-image');
+    const expected = (usage.input_tokens * row.input + (usage.output_tokens - images) * row.output + images * row.imageOutput!) / 1e6;
+    const labels = { consumer: 'team-search', gen_ai_request_model: 'gemini-2.5-flash-image' };
+    expect(await sample(harness, 'gemini_sidecar_consumer_cost_usd_total', labels)).toBeCloseTo(expected, 12);
+    expect(await sample(harness, 'gemini_sidecar_consumer_tokens_total', { ...labels, gen_ai_token_type: 'output' })).toBe(usage.output_tokens);
+  });
+
   it("ignores consumer headers the ingress is not trusted for, and bills the caller's key by fingerprint, never the key", async () => {
     await start({});
     await post(CHAT, KONG).expect(200);
