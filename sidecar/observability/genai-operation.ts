@@ -116,10 +116,14 @@ export class GenAIOperation {
     span.end();
   }
 
-  /** Ends the operation with an error (or a client that went away). */
-  fail(error: unknown): void {
+  /**
+   * Ends the operation with an error (or a client that went away). `usage` is what a stream reported before it broke:
+   * Gemini bills the tokens it generated, so they still count for the consumer's spend.
+   */
+  fail(error: unknown, usage?: TokenUsage): void {
     if (this.ended) return;
     this.end();
+    if (usage) this.metrics.spend.record(this.start.consumer ?? 'anonymous', this.start.model, undefined, usage);
     const errorType = errorTypeOf(error);
     if (errorType === 'cancelled') this.metrics.clientDisconnects.inc({ stream: String(this.start.stream) });
     this.span.setAttribute('error.type', errorType);

@@ -156,7 +156,7 @@ async function streamCompletion(
   } catch (thrown) {
     const error = deps.lifecycle.errorFor(thrown);
     const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
-    operation.fail(closed ? new ClientClosedError() : error);
+    operation.fail(closed ? new ClientClosedError() : error, lastUsage ? tokenUsageFromGemini(lastUsage) : undefined);
     if (closed) {
       deps.logger.debug({ model: translated.model }, 'client closed the stream; upstream aborted');
       return;

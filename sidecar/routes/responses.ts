@@ -172,7 +172,7 @@ async function streamResponse(deps: AppDeps, res: Response, prepared: Prepared, 
   } catch (thrown) {
     const error = deps.lifecycle.errorFor(thrown);
     const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
-    operation.fail(closed ? new ClientClosedError() : error);
+    operation.fail(closed ? new ClientClosedError() : error, lastUsage ? tokenUsageFromGemini(lastUsage) : undefined);
     if (closed) return;
     const rendered = renderOpenAIError(error);
     deps.logger.warn({ err: error, status: rendered.status, model: translated.model }, 'responses stream failed after it started');

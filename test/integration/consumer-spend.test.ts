@@ -125,6 +125,18 @@ describe('per-consumer tokens and cost', () => {
     );
   });
 
+  it('still counts the tokens a stream reported before Gemini cut it (Gemini bills what it generated)', async () => {
+    await start({ auth: { trustIngress: true } });
+    const usage = { promptTokenCount: 300, candidatesTokenCount: 40, totalTokenCount: 340 };
+    const chunk = { candidates: [{ content: { role: 'model', parts: [{ text: 'partial answer' }] }, index: 0 }], usageMetadata: usage, modelVersion: 'gemini-2.5-flash' };
+    harness.emulator.enqueue({ kind: 'sse', chunks: [chunk, chunk], cutAfter: 1 });
+    const response = await post({ ...CHAT, stream: true }, KONG).expect(200);
+    expect(response.text).toContain('"error"');
+    const labels = { consumer: 'team-search', gen_ai_request_model: 'gemini-2.5-flash' };
+    expect(await sample(harness, 'gemini_sidecar_consumer_tokens_total', { ...labels, gen_ai_token_type: 'output' })).toBe(40);
+    expect(await sample(harness, 'gemini_sidecar_consumer_cost_usd_total', labels)).toBeCloseTo(expectedUsd(rowListing('gemini-2.5-flash'), { input: 300, cached: 0, output: 40 }), 12);
+  });
+
   it('bills a prompt over 200k tokens on gemini-2.5-pro at the long-context rates for the whole request', async () => {
     await start({ auth: { trustIngress: true } });
     harness.emulator.enqueue(answerWithUsage('gemini-2.5-pro', { promptTokenCount: 250_000, candidatesTokenCount: 1_000, totalTokenCount: 251_000 }));
