@@ -21,6 +21,13 @@ export function createTelemetry(config: SidecarConfig, options: { defaultMetrics
     models: [...config.metrics.models, ...aliasTargets],
     version,
     defaultMetrics: options.defaultMetrics ?? config.metrics.defaultMetrics,
+    spend: {
+      allow: config.consumers.allow,
+      maxConsumers: config.consumers.maxConsumers,
+      dailyBudgetUsd: config.consumers.dailyBudgetUsd,
+      budgets: config.consumers.budgets,
+      prices: config.pricing.prices,
+    },
   });
   return { metrics, tracer: trace.getTracer('openai-gemini-sidecar', version) };
 }

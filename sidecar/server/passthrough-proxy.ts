@@ -60,6 +60,8 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
     on: {
       proxyReq: (proxyReq, req) => {
         proxyReq.removeHeader('authorization');
+        // The ingress's proof of the hop is a credential of this deployment, not Google's business.
+        proxyReq.removeHeader(deps.config.consumers.ingressSecretHeader);
         proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
         // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
         const carrier: Record<string, string> = {};

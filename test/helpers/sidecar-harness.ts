@@ -19,6 +19,8 @@ export interface HarnessOverrides {
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
   batch?: Partial<SidecarConfig['batch']>;
+  consumers?: Partial<SidecarConfig['consumers']>;
+  pricing?: Partial<SidecarConfig['pricing']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -45,6 +47,8 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
     batch: overrides.batch ?? {},
+    consumers: overrides.consumers ?? {},
+    pricing: overrides.pricing ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];

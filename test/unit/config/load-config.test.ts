@@ -53,6 +53,15 @@ const DEFAULTS = {
   tracing: { captureContent: false },
   store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
   batch: { maxFileBytes: 209_715_200 },
+  consumers: {
+    headers: ['x-consumer-username', 'x-consumer-id'],
+    ingressSecretHeader: 'x-sidecar-ingress-secret',
+    allow: [],
+    maxConsumers: 100,
+    dailyBudgetUsd: 0,
+    budgets: {},
+  },
+  pricing: { prices: [] },
   logging: { level: 'info' },
 };
 
