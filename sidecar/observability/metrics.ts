@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
-import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
+import { GEN_AI_DURATION_BUCKETS, GEN_AI_PROVIDER, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
 
 type OperationLabels = 'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model';
 
@@ -20,6 +20,8 @@ export interface SidecarMetrics {
   dummySignatures: Counter;
   configReloads: Counter<'result'>;
   apiKeysFileReloads: Counter<'result'>;
+  /** `gen_ai.provider.name` of the backend: gcp.gemini (Developer API) or gcp.vertex_ai. */
+  provider: string;
   /** The allow-listed label value for a model name. */
   modelLabel(model: string | undefined): string;
   /** Exposes the state of each pool key (by fingerprint; the pool size bounds the series). */
@@ -32,6 +34,8 @@ export interface MetricsOptions {
   models: readonly string[];
   version: string;
   defaultMetrics?: boolean;
+  /** `gen_ai.provider.name`; default gcp.gemini. */
+  provider?: string;
 }
 
 /** Creates the registry and instruments: GenAI semconv v1.41.1 names in Prometheus form, semconv buckets. */
@@ -130,6 +134,7 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       labelNames: ['result'],
       registers,
     }),
+    provider: options.provider ?? GEN_AI_PROVIDER,
     modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
     observeKeyPool: (pool) => {
       new Gauge({

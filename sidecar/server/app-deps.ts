@@ -1,5 +1,6 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { GeminiCallOptions } from '../gemini/active-call';
+import type { GeminiBackend } from '../gemini/backends/gemini-backend';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
@@ -18,6 +19,8 @@ export interface GeminiApi {
   readonly hasServerKeys: boolean;
   /** A key of the sidecar's pool for the native passthrough, or undefined. */
   leaseKey(): string | undefined;
+  /** The API dialect calls go to (absent: the Developer API). */
+  readonly backend?: GeminiBackend;
 }
 
 /** Everything createApp needs, built once in main.ts and injected. */
