@@ -36,7 +36,7 @@ export class VertexBackend implements GeminiBackend {
       throw new UpstreamUnreachableError('The Vertex AI project is not known yet (set GOOGLE_CLOUD_PROJECT, or wait for the credentials).', 'upstream_credentials_unavailable');
     }
     const pathname = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
-    return `${pathname}${vertexPath(relative, { apiVersion: this.options.apiVersion, project: this.tokens ? this.project : undefined, location: this.options.location })}`;
+    return `${pathname}${vertexPath(relative, { apiVersion: this.options.apiVersion, project: this.project, location: this.options.location })}`;
   }
 
   adaptBody(method: string, body: unknown): unknown {
