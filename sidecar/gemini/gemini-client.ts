@@ -120,6 +120,16 @@ export class GeminiClient {
     return this.keyPool?.next()?.key;
   }
 
+  /** The header a native (passthrough) call authenticates with on the sidecar's credentials: a Vertex token or a pool key. */
+  async nativeCredential(signal?: AbortSignal): Promise<{ header: Record<string, string>; secret: string } | undefined> {
+    if (this.backend.tokens) {
+      const token = await this.backend.tokens.token(signal);
+      return { header: { authorization: `Bearer ${token}` }, secret: token };
+    }
+    const key = this.leaseKey();
+    return key === undefined ? undefined : { header: { 'x-goog-api-key': key }, secret: key };
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.dispatcher.close();

@@ -19,6 +19,8 @@ export interface GeminiApi {
   readonly hasServerKeys: boolean;
   /** A key of the sidecar's pool for the native passthrough, or undefined. */
   leaseKey(): string | undefined;
+  /** The sidecar's own credential for a native call (Vertex token or pool key); absent or undefined: none. */
+  nativeCredential?(signal?: AbortSignal): Promise<{ header: Record<string, string>; secret: string } | undefined>;
   /** The API dialect calls go to (absent: the Developer API). */
   readonly backend?: GeminiBackend;
 }

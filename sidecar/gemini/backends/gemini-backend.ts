@@ -16,6 +16,8 @@ export interface GeminiBackend {
   path(relative: string): string;
   /** The body this backend accepts for `method` (a 400 InvalidRequestError for what it lacks). Pure. */
   adaptBody(method: string, body: unknown): unknown;
+  /** The upstream path of a native (passthrough) call, or the feature Vertex lacks; absent: the path as it is. */
+  nativePath?(pathname: string, search: string): { path: string } | { unsupported: string };
   /** OAuth token source; undefined when calls carry API keys in x-goog-api-key. */
   readonly tokens?: AccessTokens;
 }

@@ -1,6 +1,7 @@
 import type { AccessTokens } from './access-tokens';
 import type { GeminiBackend } from './gemini-backend';
 import { developerBodyToVertex } from './vertex-body';
+import { nativePathToVertex, type VertexNativeTarget } from './vertex-native-path';
 import { vertexBaseUrl, vertexPath } from './vertex-endpoint';
 import { UpstreamUnreachableError } from '../../errors/sidecar-error';
 
@@ -37,6 +38,12 @@ export class VertexBackend implements GeminiBackend {
     }
     const pathname = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
     return `${pathname}${vertexPath(relative, { apiVersion: this.options.apiVersion, project: this.project, location: this.options.location })}`;
+  }
+
+  /** A native (passthrough) path on Vertex, or the feature it needs that Vertex lacks. */
+  nativePath(pathname: string, search: string): VertexNativeTarget {
+    const prefix = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
+    return nativePathToVertex(pathname, search, { path: (relative) => this.path(relative), project: this.project, location: this.options.location, prefix });
   }
 
   adaptBody(method: string, body: unknown): unknown {
