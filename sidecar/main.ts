@@ -7,7 +7,8 @@ import type { SidecarConfig } from './config/config-schema';
 import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';
 import { ConfigError, configFilePath, loadConfig } from './config/load-config';
 import { createGeminiClient, watchPoolKeysFile } from './gemini/create-gemini-client';
-import { describeKeyMode } from './gemini/key-mode';
+import { describeKeyMode, describeVertexMode } from './gemini/key-mode';
+import { vertexAuthMode } from './config/vertex-config';
 import { startBackendCredentials } from './gemini/backends/create-backend';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
@@ -144,7 +145,10 @@ async function main(): Promise<void> {
     { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: gemini.backend.baseUrl, backend: gemini.backend.name },
     'openai-gemini-sidecar listening',
   );
-  const { message: keyModeMessage, ...keyMode } = describeKeyMode(gemini.keyPool?.states().map((key) => key.fingerprint) ?? [], authModeOf(config));
+  const fingerprints = gemini.keyPool?.states().map((key) => key.fingerprint) ?? [];
+  const { message: keyModeMessage, ...keyMode } = config.vertex.enabled
+    ? describeVertexMode(authModeOf(config), { project: config.vertex.project, location: config.vertex.location, auth: vertexAuthMode(config.vertex), baseUrl: gemini.backend.baseUrl, keyFingerprints: fingerprints })
+    : describeKeyMode(fingerprints, authModeOf(config));
   logger.info(keyMode, keyModeMessage);
   const reloader = startConfigReloader({
     file: configFile,

@@ -94,6 +94,7 @@ describe('Vertex AI credentials in the built sidecar process', () => {
     expect(bearer(emulator.lastRequest()!)).toBe(fake.issued.at(-1));
     expect(fake.calls.filter((call) => call.kind === 'metadata').length).toBe(tokenCallsBefore);
     for (const token of fake.issued) expect(sidecar.output()).not.toContain(token);
+    expect(sidecar.output()).toContain('"keyMode":"vertex-adc"');
   }, 90_000);
 
   it('credential failure at start-up: /readyz 503 credentials_unavailable with a clear log line, requests 503 upstream_credentials_unavailable fast, ready once the metadata server answers', async () => {
