@@ -26,6 +26,7 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'models.capabilities',
   'media',
   'tracing.captureContent',
+  'vertex.labels',
   // logger.level (main.ts)
   'logging.level',
 ];

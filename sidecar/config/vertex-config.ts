@@ -1,5 +1,28 @@
 import { z } from 'zod';
 
+/** A Vertex label key: lowercase letter first, then lowercase letters, digits, `_` or `-`, at most 63 (https://cloud.google.com/vertex-ai/docs/general/labels). */
+const labelKey = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a Vertex label key: a lowercase letter, then up to 62 lowercase letters, digits, _ or -' });
+
+/** Where the labels of a generateContent call come from (cost attribution in Cloud Billing). */
+const labelsSchema = z
+  .object({
+    /** Label key for the request's `user`. */
+    user: labelKey.optional(),
+    /** Label key for the request's `safety_identifier`. */
+    safetyIdentifier: labelKey.optional(),
+    /** Keys of the request's `metadata` copied as labels of the same (lower-cased) name. */
+    metadata: z.array(z.string().min(1)).default([]),
+    /** Request header → label key, e.g. the Kong consumer: {x-consumer-username: consumer}. */
+    headers: z.record(z.string().min(1), labelKey).default({}),
+    /** Labels on every call, e.g. {team: search}. */
+    static: z
+      .record(labelKey, z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'must be a Vertex label value: up to 63 lowercase letters, digits, _ or -' }))
+      .refine((labels) => Object.keys(labels).length <= 64, { error: 'Vertex takes at most 64 labels' })
+      .default({}),
+  })
+  .strict()
+  .prefault({});
+
 /**
  * The Vertex AI backend (config `vertex`), named after Google's Gen AI SDK variables: GOOGLE_GENAI_USE_VERTEXAI,
  * GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION, GOOGLE_VERTEX_BASE_URL, GOOGLE_API_KEY (express mode) and
@@ -23,6 +46,7 @@ export const vertexConfigSchema = z
     tokenRefreshMarginMs: z.number().int().min(0).default(300_000),
     /** Longest a request waits for a token when none is cached (then 503 upstream_credentials_unavailable). */
     credentialsTimeoutMs: z.number().int().positive().default(10_000),
+    labels: labelsSchema,
   })
   .strict()
   .prefault({});

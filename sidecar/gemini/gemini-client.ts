@@ -137,7 +137,7 @@ export class GeminiClient {
 
   private async send(method: 'GET' | 'POST', path: string, active: ActiveCall, body?: unknown) {
     const modelCall = parseModelCall(path);
-    const payload = body === undefined ? undefined : JSON.stringify(modelCall ? this.backend.adaptBody(modelCall.method, body) : body);
+    const payload = body === undefined ? undefined : JSON.stringify(modelCall ? this.backend.adaptBody(modelCall.method, body, active.labels) : body);
     const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
     const fullPath = this.backend.path(path);
     for (let attempt = 1; ; attempt++) {

@@ -15,12 +15,14 @@ import type { JsonReply } from './google-json';
 import { getModel, listModels, servesMethod } from './model-catalog';
 import { writeJson, writeSse, type WriteContext } from './response-writer';
 import type { ThoughtSignatureLedger } from './thought-signatures';
+import { isRecord } from './request-fields';
 import { validateGenerateRequest } from './validate-generate-request';
 import {
   answerEmbedPredict,
   answerPublisherModels,
   bearerToken,
   isEmbeddingModel,
+  labelsError,
   locationError,
   unauthenticatedError,
   vertexFieldError,
@@ -115,15 +117,18 @@ function answerVertex(
   if (located) return reply(located);
   if (method === 'predict' && isEmbeddingModel(model)) return reply(answerEmbedPredict(model, request.body));
   if (method === 'batchEmbedContents') return reply(pathNotFoundError(url.pathname));
-  const refused = vertexFieldError(method, request.body);
+  const refused = vertexFieldError(method, request.body) ?? labelsError(request.body);
   if (refused) return reply(refused);
-  const body = method === 'countTokens' ? { generateContentRequest: request.body } : request.body;
+  // labels are Vertex-only: checked above, then left out of what the Developer-API behaviour reads.
+  const { labels: _labels, ...fields } = isRecord(request.body) ? request.body : {};
+  const unlabelled = isRecord(request.body) ? fields : request.body;
+  const body = method === 'countTokens' ? { generateContentRequest: unlabelled } : unlabelled;
   const developer: RecordedRequest = {
     ...request,
     path: `${route.developerPath}${url.search}`,
     headers: { ...request.headers, 'x-goog-api-key': 'vertex-authenticated' },
     body,
-    rawBody: method === 'countTokens' ? JSON.stringify(body) : request.rawBody,
+    rawBody: body === request.body ? request.rawBody : JSON.stringify(body),
   };
   return answerByDefault(context, developer, options, ledger);
 }

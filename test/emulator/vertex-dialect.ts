@@ -112,6 +112,23 @@ export function vertexFieldError(method: string, body: unknown): GoogleErrorRepl
   return unknown.length > 0 ? invalidArgument(unknown) : undefined;
 }
 
+const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}0-9_-]{0,62}$/u;
+const LABEL_VALUE = /^[\p{Ll}\p{Lo}0-9_-]{0,63}$/u;
+
+/**
+ * Vertex's GenerateContentRequest.labels rules (https://cloud.google.com/vertex-ai/docs/general/labels): at most 64,
+ * keys start with a lowercase letter, keys and values lowercase letters, digits, `_` and `-`, up to 63 characters.
+ */
+export function labelsError(body: unknown): GoogleErrorReply | undefined {
+  const labels = isRecord(body) ? body.labels : undefined;
+  if (labels === undefined) return undefined;
+  if (!isRecord(labels)) return invalidArgument(['Invalid value at \'labels\': labels must be a map of strings.']);
+  const entries = Object.entries(labels);
+  if (entries.length > 64) return googleError(400, 'INVALID_ARGUMENT', `At most 64 labels are allowed, got ${entries.length}.`);
+  const bad = entries.find(([key, value]) => !LABEL_KEY.test(key) || typeof value !== 'string' || !LABEL_VALUE.test(value));
+  return bad ? googleError(400, 'INVALID_ARGUMENT', `Label ${JSON.stringify(bad[0])}: ${JSON.stringify(bad[1])} is invalid: keys and values may hold lowercase letters, digits, underscores and dashes, at most 63 characters; keys start with a letter.`) : undefined;
+}
+
 /** gemini-embedding-001 "takes one input at a time"; the text-embedding models 250. */
 function instanceLimit(model: string): number {
   return model.startsWith('gemini-embedding') ? 1 : 250;

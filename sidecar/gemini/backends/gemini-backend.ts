@@ -14,8 +14,8 @@ export interface GeminiBackend {
   readonly baseUrl: string;
   /** The path after `baseUrl` (starting with `/`) for a Developer-API path. */
   path(relative: string): string;
-  /** The body this backend accepts for `method` (a 400 InvalidRequestError for what it lacks). Pure. */
-  adaptBody(method: string, body: unknown): unknown;
+  /** The body this backend accepts for `method`, with the call's labels where it takes them (a 400 InvalidRequestError for what it lacks). Pure. */
+  adaptBody(method: string, body: unknown, labels?: Record<string, string>): unknown;
   /** The upstream path of a native (passthrough) call, or the feature Vertex lacks; absent: the path as it is. */
   nativePath?(pathname: string, search: string): { path: string } | { unsupported: string };
   /** OAuth token source; undefined when calls carry API keys in x-goog-api-key. */

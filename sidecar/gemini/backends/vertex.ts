@@ -46,8 +46,10 @@ export class VertexBackend implements GeminiBackend {
     return nativePathToVertex(pathname, search, { path: (relative) => this.path(relative), project: this.project, location: this.options.location, prefix });
   }
 
-  adaptBody(method: string, body: unknown): unknown {
-    return developerBodyToVertex(method, body);
+  adaptBody(method: string, body: unknown, labels?: Record<string, string>): unknown {
+    const adapted = developerBodyToVertex(method, body);
+    const generate = method === 'generateContent' || method === 'streamGenerateContent';
+    return generate && labels && typeof adapted === 'object' && adapted !== null ? { ...adapted, labels } : adapted;
   }
 
   /** Fills in the project from the credentials when the config named none. */
