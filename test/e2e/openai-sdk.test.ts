@@ -30,6 +30,9 @@ describe.each(BACKENDS)('the official openai SDK against the sidecar on %s', (ba
     expect(sent.path).toBe(harness.modelPath('gemini-2.5-flash', 'generateContent'));
     expect(harness.upstreamCredential(sent)).toBe(harness.expectedCredential('sdk-key'));
     expect(harness.upstreamCredential(sent)).toBeDefined();
+    // gen_ai.provider.name (semconv): gcp.gemini for the Developer API, gcp.vertex_ai for Vertex.
+    const provider = backend === 'vertex' ? 'gcp.vertex_ai' : 'gcp.gemini';
+    expect(await harness.metrics.registry.metrics()).toMatch(new RegExp(`gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_provider_name="${provider}"`));
   });
 
   it('streams a chat completion with usage', async () => {
