@@ -44,8 +44,8 @@ export function credentialFailureReason(error: unknown): string {
 /**
  * OAuth access tokens for Vertex AI from google-auth-library (ADC: metadata server, service-account key, external
  * account). One token is cached and replaced `refreshMarginMs` before it expires by a timer, off the request path;
- * failed fetches are retried with backoff while the cached token still serves. Only a call finding no usable token
- * waits, at most `timeoutMs`, then gets CredentialsUnavailableError.
+ * failed fetches are retried with backoff while the cached token still serves. A call finding no usable token gets
+ * CredentialsUnavailableError at once when the last fetch failed, else waits for one, at most `timeoutMs`.
  */
 export class AccessTokens {
   private current: { token: string; expiresAt: number } | undefined;
@@ -76,6 +76,8 @@ export class AccessTokens {
   /** A valid access token: the cached one, or one fetched now (bounded by timeoutMs and `signal`). */
   async token(signal?: AbortSignal): Promise<string> {
     if (this.current && this.ready) return this.current.token;
+    // The last fetch failed and the timer is retrying: answer now rather than hold the call for another try.
+    if (this.failures > 0) throw new CredentialsUnavailableError(this.lastFailure);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new CredentialsUnavailableError(`${this.lastFailure} (no token within ${this.options.timeoutMs} ms)`)), this.options.timeoutMs);

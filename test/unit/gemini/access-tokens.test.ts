@@ -62,7 +62,13 @@ describe('AccessTokens', () => {
     const tokens = new AccessTokens(auth, { refreshMarginMs: 300_000, timeoutMs: 1000 });
     await expect(tokens.start()).rejects.toThrow(/503 from metadata server/);
     expect(tokens.ready).toBe(false);
+    const calls = state.calls;
     await expect(tokens.token()).rejects.toMatchObject({ status: 503, code: 'upstream_credentials_unavailable', message: expect.stringContaining('503 from metadata server') });
+    // Answered from the last failure, without another fetch on the request path; the timer retries.
+    expect(state.calls).toBe(calls);
+    state.failing = false;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(await tokens.token()).toBe(`token-${calls + 1}`);
     tokens.stop();
   });
 
