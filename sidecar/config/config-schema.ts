@@ -91,6 +91,31 @@ const DEFAULT_METRIC_MODELS = [
   'imagen-4.0-generate-001',
 ];
 
+const usdPerMillion = z.number().min(0);
+
+/** An operator price row (config `pricing.prices`), same fields as the built-in table (sidecar/spend/price-table.ts). */
+const priceRowSchema = z
+  .object({
+    match: z.array(z.string().min(1)).min(1),
+    prefix: z.boolean().optional(),
+    input: usdPerMillion,
+    audioInput: usdPerMillion.optional(),
+    output: usdPerMillion,
+    imageOutput: usdPerMillion.optional(),
+    cachedInput: usdPerMillion.optional(),
+    longContext: z.object({ threshold: z.number().int().positive(), input: usdPerMillion, output: usdPerMillion, cachedInput: usdPerMillion.optional() }).strict().optional(),
+    batchFactor: z.number().min(0).max(1).optional(),
+    source: z.string().default('config'),
+    asOf: z.string().default(''),
+  })
+  .strict();
+
+/** A header name as Node reports it (lower case). */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be an HTTP header name' })
+  .transform((name) => name.toLowerCase());
+
 /** base64 of exactly 32 bytes (an AES-256 key, e.g. `openssl rand -base64 32`); the message never shows the value. */
 const base64Key = z
   .string()
@@ -221,6 +246,31 @@ export const configSchema = z
         }
       })
       .prefault({}),
+    /** Who each request is billed to (per-consumer tokens, cost and budgets); see README "Spend per consumer". */
+    consumers: z
+      .object({
+        /** Request headers the ingress names the authenticated consumer in (Kong's by default); the first non-empty wins. */
+        headers: z.array(headerName).default(['x-consumer-username', 'x-consumer-id']),
+        /** When set, consumer headers count only on requests carrying it in ingressSecretHeader (the ingress adds it). */
+        ingressSecret: z.string().min(16).optional(),
+        ingressSecretHeader: headerName.default('x-sidecar-ingress-secret'),
+        /** Consumers that get their own label value; empty: the first maxConsumers seen. Everyone else is `other`. */
+        allow: z.array(z.string().min(1)).default([]),
+        maxConsumers: z.number().int().min(1).max(10_000).default(100),
+        /** Daily budget in US dollars for every consumer (the budget alert); 0: none. */
+        dailyBudgetUsd: z.number().min(0).default(0),
+        /** Daily budgets of named consumers, overriding dailyBudgetUsd. */
+        budgets: z.record(z.string().min(1), z.number().positive()).default({}),
+      })
+      .strict()
+      .prefault({}),
+    pricing: z
+      .object({
+        /** Rows consulted before the built-in price table (negotiated prices, new models). */
+        prices: z.array(priceRowSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -251,6 +301,11 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },
   { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
   { env: 'SIDECAR_TRUST_INGRESS', path: ['auth', 'trustIngress'], kind: 'boolean' },
+  { env: 'SIDECAR_CONSUMER_HEADERS', path: ['consumers', 'headers'], kind: 'list' },
+  { env: 'SIDECAR_INGRESS_SECRET', path: ['consumers', 'ingressSecret'], kind: 'string' },
+  { env: 'SIDECAR_CONSUMERS', path: ['consumers', 'allow'], kind: 'list' },
+  { env: 'SIDECAR_MAX_CONSUMERS', path: ['consumers', 'maxConsumers'], kind: 'integer' },
+  { env: 'SIDECAR_DAILY_BUDGET_USD', path: ['consumers', 'dailyBudgetUsd'], kind: 'integer' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },

@@ -22,8 +22,10 @@ import { chatSpanAttributes } from './chat-span-attributes';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { FanOut, interleave } from './fan-out';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
 import { vertexLabelsFor } from './vertex-labels';
+import { tokenUsageFromGemini } from '../spend/token-usage';
+import type { GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 
 interface Call {
   apiKey: string | undefined;
@@ -60,6 +62,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       operation: 'chat',
       model: translated.model,
       stream: translated.stream,
+      consumer: consumerOf(res),
       attributes: chatSpanAttributes(request, deps.config.tracing.captureContent),
     });
     if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal, labels }, operation);
@@ -101,7 +104,7 @@ async function unaryCompletion(
     responseId: parsed.responseId ?? undefined,
     responseModel: parsed.modelVersion ?? undefined,
     finishReasons,
-    ...(parsed.usageMetadata ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : {}),
+    ...(parsed.usageMetadata ? { usage: tokenUsageFromGemini(parsed.usageMetadata) } : {}),
   });
   describeRequest(res, { finishReasons, usage: completion.usage });
   res.json(completion);
@@ -128,11 +131,14 @@ async function streamCompletion(
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
+  // Gemini repeats cumulative usageMetadata on every chunk: the last one is the request's usage.
+  let lastUsage: GeminiUsage | undefined;
   try {
     for await (const raw of chunks) {
       operation.chunk();
       const parsed = safeParseGeminiResponse(raw);
       if (!parsed) throw badResponse();
+      if (parsed.usageMetadata) lastUsage = parsed.usageMetadata;
       const full = sse.sendAll(translator.push(parsed));
       if (full) await full;
     }
@@ -146,14 +152,14 @@ async function streamCompletion(
       responseId: translator.responseId,
       responseModel: translator.modelVersion,
       finishReasons: translator.finishReasons,
-      ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
+      ...(lastUsage ? { usage: tokenUsageFromGemini(lastUsage) } : {}),
     });
     describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
   } catch (thrown) {
     const error = deps.lifecycle.errorFor(thrown);
     const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
-    operation.fail(closed ? new ClientClosedError() : error);
+    operation.fail(closed ? new ClientClosedError() : error, lastUsage ? tokenUsageFromGemini(lastUsage) : undefined);
     if (closed) {
       deps.logger.debug({ model: translated.model }, 'client closed the stream; upstream aborted');
       return;

@@ -14,7 +14,8 @@ import { resolveModel } from '../translate/model-alias';
 import { parseRequestBody } from '../translate/parse-with-param';
 import { mapConcurrent } from '../util/map-concurrent';
 import { noticeAlias } from './alias-notice';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { inputOnlyUsage } from '../spend/token-usage';
 import { GenAIOperation } from '../observability/genai-operation';
 
 /** Batches of one request sent to Gemini at once; more inputs wait their turn. */
@@ -48,6 +49,7 @@ export function embeddingsHandler(deps: AppDeps): RequestHandler {
       operation: 'embeddings',
       model: resolved.model,
       stream: false,
+      consumer: consumerOf(res),
       attributes: { 'gen_ai.embeddings.dimension.count': translated.batches[0]?.requests[0]?.outputDimensionality },
     });
     let responses: GeminiBatchEmbedResponse[];
@@ -66,8 +68,8 @@ export function embeddingsHandler(deps: AppDeps): RequestHandler {
       model: parsed.request.model,
       encodingFormat: translated.encodingFormat,
     });
-    // Semconv: token usage MUST NOT be reported when the provider gave no count, so an estimate stays out of metrics.
-    operation.succeed(estimatedUsage ? {} : { inputTokens: response.usage.prompt_tokens });
+    // Semconv: token usage MUST NOT be reported when the provider gave no count, so an estimate only feeds spend.
+    operation.succeed({ usage: inputOnlyUsage(response.usage.prompt_tokens), usageEstimated: estimatedUsage });
     describeRequest(res, { usage: response.usage });
     if (estimatedUsage) res.setHeader('x-sidecar-usage', 'estimated');
     res.json(response);

@@ -9,12 +9,14 @@ import {
   geminiImagesToOpenAI,
   imagenPredictResponseSchema,
   type GeminiImagesResult,
+  type OpenAIImagesUsage,
 } from '../translate/images/gemini-images-to-openai';
 import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate/images/openai-images-to-gemini';
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import type { TokenUsage } from '../spend/token-usage';
 import { GenAIOperation } from '../observability/genai-operation';
 
 /** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
@@ -29,7 +31,12 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: false });
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'generate_content',
+      model: translated.model,
+      stream: false,
+      consumer: consumerOf(res),
+    });
     let response;
     try {
       const result = await operation.run(() => callGemini(deps, translated, call));
@@ -42,7 +49,7 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
       throw error;
     }
     operation.succeed({
-      ...(response.usage ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } : {}),
+      ...(response.usage ? { usage: imagesUsage(response.usage) } : {}),
     });
     res.json(response);
   };
@@ -73,4 +80,16 @@ function parseUpstream<T>(schema: z.ZodType<T>, raw: unknown): T {
     throw new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
   }
   return result.data;
+}
+
+/** Images usage → billed usage: Gemini's image tokens are output tokens priced at the row's image rate. */
+function imagesUsage(usage: OpenAIImagesUsage): TokenUsage {
+  return {
+    input: usage.input_tokens,
+    output: usage.output_tokens,
+    reasoning: 0,
+    cached: 0,
+    audioInput: 0,
+    imageOutput: usage.output_tokens_details?.image_tokens ?? 0,
+  };
 }

@@ -67,6 +67,8 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
       proxyReq: (proxyReq, req) => {
         proxyReq.removeHeader('authorization');
         proxyReq.removeHeader('x-goog-api-key');
+        // The ingress's proof of the hop is a credential of this deployment, not Google's business.
+        proxyReq.removeHeader(deps.config.consumers.ingressSecretHeader);
         for (const [name, value] of Object.entries(credentials.get(req) ?? { 'x-goog-api-key': keys.get(req) ?? '' })) proxyReq.setHeader(name, value);
         // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
         const carrier: Record<string, string> = {};

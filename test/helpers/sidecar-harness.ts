@@ -27,6 +27,8 @@ export interface HarnessOverrides {
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
+  consumers?: Partial<SidecarConfig['consumers']>;
+  pricing?: Partial<SidecarConfig['pricing']>;
   vertex?: Partial<SidecarConfig['vertex']>;
   /** Vertex: a service-account key whose token requests go to a local fake of Google's token endpoint. */
   backend?: BackendName;
@@ -71,6 +73,8 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
+    consumers: overrides.consumers ?? {},
+    pricing: overrides.pricing ?? {},
     logging: { level: 'debug' },
   });
   const logs: string[] = [];

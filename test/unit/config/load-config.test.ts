@@ -60,6 +60,15 @@ const DEFAULTS = {
     labels: { metadata: [], headers: {}, static: {} },
   },
   store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
+  consumers: {
+    headers: ['x-consumer-username', 'x-consumer-id'],
+    ingressSecretHeader: 'x-sidecar-ingress-secret',
+    allow: [],
+    maxConsumers: 100,
+    dailyBudgetUsd: 0,
+    budgets: {},
+  },
+  pricing: { prices: [] },
   logging: { level: 'info' },
 };
 
