@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vertexConfigSchema } from './vertex-config';
 
 const port = z.number().int().min(0).max(65535);
 const milliseconds = z.number().int().positive();
@@ -167,6 +168,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Gemini on Vertex AI instead of the Developer API (vertex-config.ts). */
+    vertex: vertexConfigSchema,
     auth: z
       .object({
         clientKeys: z.array(z.string().min(16)).default([]),
@@ -294,7 +297,8 @@ export type SidecarConfig = z.infer<typeof configSchema>;
 export interface EnvOverride {
   env: string;
   path: readonly [string, string];
-  kind: 'string' | 'integer' | 'list' | 'boolean';
+  /** `flag`: true/1 or false/0, as Google's SDKs read GOOGLE_GENAI_USE_VERTEXAI. */
+  kind: 'string' | 'integer' | 'list' | 'boolean' | 'flag';
 }
 
 /** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
@@ -319,4 +323,10 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'STORE_ENCRYPTION_KEY', path: ['store', 'encryptionKey'], kind: 'string' },
   { env: 'BATCH_MAX_FILE_BYTES', path: ['batch', 'maxFileBytes'], kind: 'integer' },
   { env: 'BATCH_SPOOL_DIR', path: ['batch', 'spoolDir'], kind: 'string' },
+  { env: 'GOOGLE_GENAI_USE_VERTEXAI', path: ['vertex', 'enabled'], kind: 'flag' },
+  { env: 'GOOGLE_CLOUD_PROJECT', path: ['vertex', 'project'], kind: 'string' },
+  { env: 'GOOGLE_CLOUD_LOCATION', path: ['vertex', 'location'], kind: 'string' },
+  { env: 'GOOGLE_VERTEX_BASE_URL', path: ['vertex', 'baseUrl'], kind: 'string' },
+  { env: 'GOOGLE_API_KEY', path: ['vertex', 'apiKey'], kind: 'string' },
+  { env: 'GOOGLE_APPLICATION_CREDENTIALS', path: ['vertex', 'credentialsFile'], kind: 'string' },
 ];

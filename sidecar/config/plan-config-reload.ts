@@ -28,6 +28,7 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'tracing.captureContent',
   // per upload (routes/batch-upload.ts)
   'batch',
+  'vertex.labels',
   // logger.level (main.ts)
   'logging.level',
 ];

@@ -11,12 +11,16 @@ import { KeyPool, keyFingerprint } from './key-pool';
 import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy';
 import { beginCall, type ActiveCall, type GeminiCallOptions } from './active-call';
 import { isRetryableTransport, transportError } from './transport-error';
+import { parseModelCall, type GeminiBackend } from './backends/gemini-backend';
+import { developerApiBackend } from './backends/developer-api';
 
 
 /** Connection, timeout and retry settings of the upstream client (a slice of the sidecar config). */
 export interface GeminiClientOptions {
   baseUrl: string;
   apiVersion: string;
+  /** The API dialect (Developer API or Vertex AI); default: the Developer API at baseUrl/apiVersion. */
+  backend?: GeminiBackend;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -70,15 +74,15 @@ const DEFAULT_COOLDOWN_MS = 60_000;
 export class GeminiClient {
   readonly keyPool: KeyPool | undefined;
   private readonly dispatcher: Agent;
+  readonly backend: GeminiBackend;
   private readonly origin: string;
-  private readonly basePath: string;
+  // Files and Batch API calls (upload/download roots) exist on the Developer API only; routes refuse them on Vertex.
   private readonly rootPath: string;
 
   constructor(private readonly options: GeminiClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.origin = base.origin;
-    this.rootPath = base.pathname.replace(/\/+$/, '');
-    this.basePath = `${this.rootPath}/${options.apiVersion}`;
+    this.backend = options.backend ?? developerApiBackend(options);
+    this.origin = new URL(this.backend.baseUrl).origin;
+    this.rootPath = new URL(options.baseUrl).pathname.replace(/\/+$/, '');
     this.keyPool = options.keys && options.keys.length > 0 ? new KeyPool(options.keys) : undefined;
     this.dispatcher = new Agent({
       connect: { timeout: options.connectTimeoutMs },
@@ -88,9 +92,9 @@ export class GeminiClient {
     });
   }
 
-  /** Whether the sidecar calls Gemini with its own keys (then callers need none). */
+  /** Whether the sidecar calls Gemini with its own keys or Vertex credentials (then callers need none). */
   get hasServerKeys(): boolean {
-    return this.keyPool !== undefined;
+    return this.keyPool !== undefined || this.backend.tokens !== undefined;
   }
 
   /** `POST models/{model}:generateContent` → the parsed JSON body. */
@@ -167,20 +171,34 @@ export class GeminiClient {
     return this.keyPool?.next()?.key;
   }
 
+  /** The header a native (passthrough) call authenticates with on the sidecar's credentials: a Vertex token or a pool key. */
+  async nativeCredential(signal?: AbortSignal): Promise<{ header: Record<string, string>; secret: string } | undefined> {
+    if (this.backend.tokens) {
+      const token = await this.backend.tokens.token(signal);
+      return { header: { authorization: `Bearer ${token}` }, secret: token };
+    }
+    const key = this.leaseKey();
+    return key === undefined ? undefined : { header: { 'x-goog-api-key': key }, secret: key };
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
 
   private async send(method: 'GET' | 'POST' | 'DELETE', path: string, active: ActiveCall, body?: unknown, options: UpstreamRequestOptions = {}) {
-    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const modelCall = parseModelCall(path);
+    const payload =
+      options.raw ?? (body === undefined ? undefined : JSON.stringify(modelCall ? this.backend.adaptBody(modelCall.method, body, active.labels) : body));
     const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
+    const fullPath =
+      options.originPath ?? (options.root ? `${this.rootPath}/${options.root}/${this.options.apiVersion}/${path}` : this.backend.path(path));
     for (let attempt = 1; ; attempt++) {
-      const key = this.keyFor(active, scope);
-      active.usedKeys.add(key);
+      const credential = await this.credentialFor(active, scope);
+      active.usedKeys.add(credential.secret);
+      const key = credential.secret;
       let failure: Error;
       let decision: RetryDecision;
-      const fullPath = options.originPath ?? (options.root ? `${this.rootPath}/${options.root}/${this.options.apiVersion}/${path}` : `${this.basePath}/${path}`);
       const traced = this.options.traceAttempt?.(method, fullPath);
       try {
         const response = await this.dispatcher.request({
@@ -191,7 +209,7 @@ export class GeminiClient {
             ...traced?.headers,
             ...(payload === undefined || options.raw ? {} : { 'content-type': 'application/json' }),
             ...options.headers,
-            'x-goog-api-key': key,
+            ...credential.header,
           },
           body: payload,
           signal: active.signal,
@@ -204,6 +222,10 @@ export class GeminiClient {
           return response;
         }
         failure = await this.errorFromResponse(response, active);
+        // On Vertex a 401 is about the sidecar's own token, not the caller: a credential failure, not the caller's 401.
+        if (response.statusCode === 401 && this.backend.tokens) {
+          failure = new UpstreamError(`Vertex AI rejected the sidecar's access token: ${failure.message}`, { status: 502, type: 'api_error', code: 'upstream_credentials_rejected' });
+        }
         traced?.end({ status: response.statusCode });
         decision = this.afterErrorStatus(failure, response.statusCode, key, scope, attempt, active);
       } catch (error) {
@@ -242,6 +264,23 @@ export class GeminiClient {
       { attempt, elapsedMs: Date.now() - active.started, status, requestedDelayMs, otherKeyReady: pool?.hasReadyKeyBesides(key, scope) ?? false },
       this.options.retry,
     );
+  }
+
+  /** The header authenticating one attempt: a Vertex bearer token, else an API key; `secret` is redacted from errors. */
+  private async credentialFor(active: ActiveCall, scope: string): Promise<{ header: Record<string, string>; secret: string }> {
+    const tokens = this.backend.tokens;
+    if (!tokens) {
+      const key = this.keyFor(active, scope);
+      return { header: { 'x-goog-api-key': key }, secret: key };
+    }
+    let token: string;
+    try {
+      token = await tokens.token(active.signal);
+    } catch (error) {
+      if (error instanceof SidecarError) throw error;
+      throw transportError(error, active, this.options);
+    }
+    return { header: { authorization: `Bearer ${token}` }, secret: token };
   }
 
   private keyFor(active: ActiveCall, scope: string): string {

@@ -1,6 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type AttributeValue, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { TokenUsage } from '../spend/token-usage';
-import { GEN_AI_PROVIDER } from './metric-buckets';
 import { errorTypeOf } from './error-type';
 import type { SidecarMetrics } from './metrics';
 import { observeWithExemplar } from './observe';
@@ -54,12 +53,12 @@ export class GenAIOperation {
   ) {
     this.labels = {
       gen_ai_operation_name: start.operation,
-      gen_ai_provider_name: GEN_AI_PROVIDER,
+      gen_ai_provider_name: metrics.provider,
       gen_ai_request_model: metrics.modelLabel(start.model),
     };
     const attributes: Record<string, AttributeValue> = {
       'gen_ai.operation.name': start.operation,
-      'gen_ai.provider.name': GEN_AI_PROVIDER,
+      'gen_ai.provider.name': metrics.provider,
       'gen_ai.request.model': start.model,
     };
     if (start.consumer !== undefined) attributes['user.id'] = start.consumer;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 import { DEFAULT_SPEND_OPTIONS, SpendMeter, type SpendOptions } from '../spend/spend-meter';
-import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
+import { GEN_AI_DURATION_BUCKETS, GEN_AI_PROVIDER, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
 
 type OperationLabels = 'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model';
 
@@ -21,6 +21,8 @@ export interface SidecarMetrics {
   dummySignatures: Counter;
   configReloads: Counter<'result'>;
   apiKeysFileReloads: Counter<'result'>;
+  /** `gen_ai.provider.name` of the backend: gcp.gemini (Developer API) or gcp.vertex_ai. */
+  provider: string;
   /** Per-consumer tokens, estimated cost and budgets. */
   spend: SpendMeter;
   /** The allow-listed label value for a model name. */
@@ -35,6 +37,8 @@ export interface MetricsOptions {
   models: readonly string[];
   version: string;
   defaultMetrics?: boolean;
+  /** `gen_ai.provider.name`; default gcp.gemini. */
+  provider?: string;
   /** Consumer label bounds, budgets and operator price rows (config `consumers`, `pricing`). */
   spend?: SpendOptions;
 }
@@ -136,6 +140,7 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       labelNames: ['result'],
       registers,
     }),
+    provider: options.provider ?? GEN_AI_PROVIDER,
     spend: new SpendMeter(registers, options.spend ?? DEFAULT_SPEND_OPTIONS, modelLabel),
     modelLabel,
     observeKeyPool: (pool) => {

@@ -21,6 +21,7 @@ export function createTelemetry(config: SidecarConfig, options: { defaultMetrics
     models: [...config.metrics.models, ...aliasTargets],
     version,
     defaultMetrics: options.defaultMetrics ?? config.metrics.defaultMetrics,
+    provider: config.vertex.enabled ? 'gcp.vertex_ai' : 'gcp.gemini',
     spend: {
       allow: config.consumers.allow,
       maxConsumers: config.consumers.maxConsumers,

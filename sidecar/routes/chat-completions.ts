@@ -23,12 +23,14 @@ import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call'
 import { FanOut, interleave } from './fan-out';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { vertexLabelsFor } from './vertex-labels';
 import { tokenUsageFromGemini } from '../spend/token-usage';
 import type { GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 
 interface Call {
   apiKey: string | undefined;
   signal: AbortSignal;
+  labels?: Record<string, string>;
 }
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
@@ -45,7 +47,8 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: deps.config.models.fanOutCandidates,
     });
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    const { labels, used } = vertexLabelsFor(deps, req, request);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     reportDummySignatures(deps, translated.model, translated.dummySignatures);
     const context: ResponseContext = {
@@ -62,8 +65,8 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       consumer: consumerOf(res),
       attributes: chatSpanAttributes(request, deps.config.tracing.captureContent),
     });
-    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal }, operation);
-    else await unaryCompletion(deps, res, translated, context, { apiKey, signal }, operation);
+    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal, labels }, operation);
+    else await unaryCompletion(deps, res, translated, context, { apiKey, signal, labels }, operation);
   };
 }
 

@@ -24,10 +24,12 @@ import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures,
 import { tokenUsageFromGemini } from '../spend/token-usage';
 import type { GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 import { ResponsesState } from './responses-state';
+import { vertexLabelsFor } from './vertex-labels';
 
 interface Call {
   apiKey: string | undefined;
   signal: AbortSignal;
+  labels?: Record<string, string>;
 }
 
 /** A Responses request translated, with everything the unary and streaming paths share. */
@@ -63,14 +65,15 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: false,
     });
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    const { labels, used } = vertexLabelsFor(deps, req, request);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     reportDummySignatures(deps, translated.model, translated.dummySignatures);
-    return { request, translated, tenant };
+    return { request, translated, tenant, labels };
   };
 
   const create: RequestHandler = async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
-    const { request, translated, tenant } = await translate(req, res, apiKey);
+    const { request, translated, tenant, labels } = await translate(req, res, apiKey);
     describeRequest(res, { model: request.model, stream: translated.stream });
     const stored = state.willStore(request);
     if (request.store !== false && !state.configured) res.setHeader('x-sidecar-response-store', 'not-configured');
@@ -84,7 +87,7 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       consumer: consumerOf(res),
       attributes: responsesSpanAttributes(request, translated.input, deps.config.tracing.captureContent),
     });
-    const prepared: Prepared = { request, translated, context, settings: echoSettings(request, context), ids: new ItemIds(context.id), call: { apiKey, signal }, operation, tenant };
+    const prepared: Prepared = { request, translated, context, settings: echoSettings(request, context), ids: new ItemIds(context.id), call: { apiKey, signal, labels }, operation, tenant };
     if (translated.stream) await streamResponse(deps, res, prepared, state);
     else await unaryResponse(deps, res, prepared, state);
   };

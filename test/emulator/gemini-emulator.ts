@@ -7,6 +7,7 @@ import { answerByDefault, MODEL_CALL_PATH } from './default-gemini';
 import type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 import { runScript, type WriteContext } from './response-writer';
 import { ThoughtSignatureLedger } from './thought-signatures';
+import { vertexRoute } from './vertex-dialect';
 
 export type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 export type { ReceivedThoughtSignature, ThoughtSignatureLedger } from './thought-signatures';
@@ -25,7 +26,7 @@ function formatUrl(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/** A local stand-in for generativelanguage.googleapis.com that speaks the native Gemini REST API. */
+/** A local stand-in for generativelanguage.googleapis.com (and aiplatform.googleapis.com) that speaks the native Gemini REST API. */
 export class GeminiEmulator {
   /** Base URL without a trailing slash, e.g. 'http://127.0.0.1:40123' (use as GEMINI_BASE_URL). */
   readonly url: string;
@@ -100,7 +101,8 @@ export class GeminiEmulator {
       return;
     }
     // Taken on arrival, so scripts follow request order even when bodies finish out of order.
-    const isModelCall = request.method === 'POST' && MODEL_CALL_PATH.test(path.split('?')[0] ?? '');
+    const pathname = path.split('?')[0] ?? '';
+    const isModelCall = request.method === 'POST' && MODEL_CALL_PATH.test(vertexRoute(pathname)?.developerPath ?? pathname);
     const script = isModelCall ? this.scripts.shift() : undefined;
     const body: Buffer[] = [];
     request.on('data', (chunk: Buffer) => body.push(chunk));

@@ -51,6 +51,14 @@ const DEFAULTS = {
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
   metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
   tracing: { captureContent: false },
+  vertex: {
+    enabled: false,
+    location: 'global',
+    apiVersion: 'v1',
+    tokenRefreshMarginMs: 300_000,
+    credentialsTimeoutMs: 10_000,
+    labels: { metadata: [], headers: {}, static: {} },
+  },
   store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
   batch: { maxFileBytes: 209_715_200 },
   consumers: {

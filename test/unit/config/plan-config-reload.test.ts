@@ -128,6 +128,11 @@ describe('LIVE_CONFIG_KEYS', () => {
       'store.redisPassword',
       'store.redisUrl',
       'store.ttlSeconds',
+      'vertex.apiVersion',
+      'vertex.credentialsTimeoutMs',
+      'vertex.enabled',
+      'vertex.location',
+      'vertex.tokenRefreshMarginMs',
     ]);
   });
 });
