@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** A Vertex label key: lowercase letter first, then lowercase letters, digits, `_` or `-`, at most 63 (https://cloud.google.com/vertex-ai/docs/general/labels). */
 const labelKey = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a Vertex label key: a lowercase letter, then up to 62 lowercase letters, digits, _ or -' });
 
+/** Headers that carry secrets; copying one into a label would publish it in Cloud Billing exports. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-goog-api-key', 'cookie', 'x-sidecar-ingress-secret']);
+
 /** Where the labels of a generateContent call come from (cost attribution in Cloud Billing). */
 const labelsSchema = z
   .object({
@@ -13,7 +16,12 @@ const labelsSchema = z
     /** Keys of the request's `metadata` copied as labels of the same (lower-cased) name. */
     metadata: z.array(z.string().min(1)).default([]),
     /** Request header → label key, e.g. the Kong consumer: {x-consumer-username: consumer}. */
-    headers: z.record(z.string().min(1), labelKey).default({}),
+    headers: z
+      .record(z.string().min(1), labelKey)
+      .refine((headers) => !Object.keys(headers).some((name) => CREDENTIAL_HEADERS.has(name.toLowerCase())), {
+        error: `must not name a credential header (${[...CREDENTIAL_HEADERS].join(', ')}): labels reach Cloud Billing`,
+      })
+      .default({}),
     /** Labels on every call, e.g. {team: search}. */
     static: z
       .record(labelKey, z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'must be a Vertex label value: up to 63 lowercase letters, digits, _ or -' }))

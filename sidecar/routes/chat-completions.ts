@@ -47,7 +47,7 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: deps.config.models.fanOutCandidates,
     });
-    const { labels, used } = vertexLabelsFor(deps, req, request);
+    const { labels, used } = vertexLabelsFor(deps, req, res, request);
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     reportDummySignatures(deps, translated.model, translated.dummySignatures);

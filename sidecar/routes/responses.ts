@@ -65,7 +65,7 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: false,
     });
-    const { labels, used } = vertexLabelsFor(deps, req, request);
+    const { labels, used } = vertexLabelsFor(deps, req, res, request);
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     reportDummySignatures(deps, translated.model, translated.dummySignatures);
     return { request, translated, tenant, labels };

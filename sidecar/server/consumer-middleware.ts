@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
-import { consumerOf } from '../spend/consumer-identity';
+import { consumerOf, fromTrustedIngress } from '../spend/consumer-identity';
 import type { AppDeps } from './app-deps';
 
 /**
@@ -10,13 +10,15 @@ import type { AppDeps } from './app-deps';
 export function consumerMiddleware(deps: Pick<AppDeps, 'config'>): RequestHandler {
   return (req, res, next) => {
     const settings = deps.config.consumers;
-    const consumer = consumerOf(req.headers, {
+    const identity = {
       headers: settings.headers,
       trustIngress: deps.config.auth.trustIngress,
       ingressSecret: settings.ingressSecret,
       ingressSecretHeader: settings.ingressSecretHeader,
-    });
+    };
+    const consumer = consumerOf(req.headers, identity);
     res.locals.consumer = consumer;
+    res.locals.fromIngress = fromTrustedIngress(req.headers, identity);
     trace.getActiveSpan()?.setAttribute('user.id', consumer.id);
     next();
   };

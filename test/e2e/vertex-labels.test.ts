@@ -8,7 +8,8 @@ describe('Vertex labels for cost attribution (vertex.labels)', () => {
   let developer: SdkHarness;
 
   beforeAll(async () => {
-    vertex = await startSdkHarness('/v1', 'k', { backend: 'vertex', vertex: { labels: { ...LABELS } } });
+    // Header labels are read only from a trusted ingress (auth.trustIngress here), as the consumer of the spend metrics.
+    vertex = await startSdkHarness('/v1', 'k', { backend: 'vertex', auth: { trustIngress: true }, vertex: { labels: { ...LABELS } } });
     developer = await startSdkHarness('/v1', 'k', { vertex: { labels: { ...LABELS } } });
   });
   afterAll(async () => {

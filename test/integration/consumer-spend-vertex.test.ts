@@ -101,3 +101,34 @@ describe('the ingress secret on the Vertex backend', () => {
     expect(upstream.headers.authorization).toBe(`Bearer ${harness.googleAuth!.issued.at(-1)}`);
   });
 });
+
+describe('Vertex labels from request headers follow the ingress trust rule', () => {
+  let harness: SidecarHarness;
+  const secret = 'ingress-proof-label-0123456789';
+  beforeAll(async () => {
+    harness = await startSidecarHarness({
+      backend: 'vertex',
+      consumers: { ingressSecret: secret, ingressSecretHeader: 'x-ingress-proof' },
+      vertex: { labels: { metadata: [], headers: { 'x-consumer-username': 'consumer', 'x-ingress-proof': 'proof' }, static: { env: 'test' } } },
+    });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.emulator.reset());
+
+  const sentLabels = () => (harness.emulator.lastRequest()!.body as { labels?: Record<string, string> }).labels;
+
+  it('labels with the consumer header only when the request proves it came through the ingress', async () => {
+    await request(harness.app).post('/v1/chat/completions').set({ ...KONG, 'x-ingress-proof': secret }).send(CHAT).expect(200);
+    expect(sentLabels()).toEqual({ env: 'test', consumer: 'team-search' });
+    await request(harness.app).post('/v1/chat/completions').set({ 'X-Consumer-Username': 'someone-else' }).send(CHAT).expect(200);
+    expect(sentLabels()).toEqual({ env: 'test' });
+    await request(harness.app).post('/v1/chat/completions').set({ 'X-Consumer-Username': 'forged', 'x-ingress-proof': 'wrong' }).send(CHAT).expect(200);
+    expect(sentLabels()).toEqual({ env: 'test' });
+  });
+
+  it('never copies the ingress secret into a label, even when a label rule names its header', async () => {
+    await request(harness.app).post('/v1/responses').set({ ...KONG, 'x-ingress-proof': secret }).send({ model: 'gemini-2.5-flash', input: 'x', store: false }).expect(200);
+    expect(sentLabels()).toEqual({ env: 'test', consumer: 'team-search' });
+    expect(JSON.stringify(harness.emulator.lastRequest()!.body)).not.toContain(secret);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { holdsServerKeys, requireCallerAuth } from '@sidecar/config/caller-auth';
@@ -68,5 +68,11 @@ describe('the vertex config section and Google Gen AI SDK variables', () => {
 
   it('lets client keys stand with Vertex credentials instead of Gemini keys', () => {
     expect(() => loadConfig({ GOOGLE_GENAI_USE_VERTEXAI: 'true', SIDECAR_API_KEYS: 'client-key-0123456789' }, dir)).not.toThrow();
+  });
+
+  it.each(['Authorization', 'x-goog-api-key', 'Cookie', 'x-sidecar-ingress-secret'])('refuses a label rule reading the credential header %s (labels reach Cloud Billing)', (header) => {
+    const file = path.join(dir, `labels-${header}.yaml`);
+    writeFileSync(file, `vertex:\n  labels:\n    headers:\n      ${header}: leaked\n`);
+    expect(() => loadConfig({ CONFIG_FILE: file }, dir)).toThrow(/vertex\.labels\.headers.*must not name a credential header/);
   });
 });
