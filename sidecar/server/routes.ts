@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { chatCompletionsHandler } from '../routes/chat-completions';
+import { completionsHandler } from '../routes/completions';
 import { embeddingsHandler } from '../routes/embeddings';
 import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
@@ -22,6 +23,7 @@ export const OPENAI_PATH_PREFIXES = ['/v1', '/v1beta/openai'] as const;
 /** The one route table: OpenAI endpoint → handler, under every prefix. */
 export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
+  const completions = completionsHandler(deps);
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
@@ -31,6 +33,7 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
+    { method: 'post', path: `${prefix}/completions`, handler: completions, json: true },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
