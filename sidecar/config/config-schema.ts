@@ -5,6 +5,13 @@ const milliseconds = z.number().int().positive();
 
 /** Retired model names from Google's own examples, kept working (config/default.yaml repeats these). */
 const DEFAULT_MODEL_ALIASES = {
+  // OpenAI speech and transcription model names → current Gemini models (overridable like any alias).
+  'tts-1': { model: 'gemini-3.8-flash-lite-tts' },
+  'tts-1-hd': { model: 'gemini-3.8-flash-tts' },
+  'gpt-4o-mini-tts': { model: 'gemini-3.8-flash-tts' },
+  'whisper-1': { model: 'gemini-3.5-flash' },
+  'gpt-4o-transcribe': { model: 'gemini-3.5-flash' },
+  'gpt-4o-mini-transcribe': { model: 'gemini-3.5-flash-lite' },
   'text-embedding-004': {
     model: 'gemini-embedding-001',
     dimensions: 768,

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { audioSpeechHandler } from '../routes/audio-speech';
 import { chatCompletionsHandler } from '../routes/chat-completions';
 import { completionsHandler } from '../routes/completions';
 import { embeddingsHandler } from '../routes/embeddings';
@@ -24,6 +25,7 @@ export const OPENAI_PATH_PREFIXES = ['/v1', '/v1beta/openai'] as const;
 export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
   const completions = completionsHandler(deps);
+  const speech = audioSpeechHandler(deps);
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
@@ -34,6 +36,7 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
     { method: 'post', path: `${prefix}/completions`, handler: completions, json: true },
+    { method: 'post', path: `${prefix}/audio/speech`, handler: speech, json: true },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },

@@ -4,6 +4,8 @@ import { answerBatchEmbedContents, answerEmbedContent } from './default-embeddin
 import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
 import { buildStreamChunks } from './default-stream';
+import { planSpeech, speechChunks, speechResponse } from './default-speech';
+import { isAudioModel } from './emulated-model';
 import {
   invalidApiKeyError,
   missingApiKeyError,
@@ -54,13 +56,22 @@ async function answerGenerate(
 ): Promise<void> {
   const validation = validateGenerateRequest(request.rawBody, request.body, model);
   if (!validation.ok) return writeJson(context, validation.error.status, validation.error.body);
+  const unary = url.pathname.endsWith(':generateContent');
+  const sse = url.searchParams.get('alt') === 'sse';
+  if (isAudioModel(model)) {
+    const speech = planSpeech(validation.request);
+    if ('status' in speech) return writeJson(context, speech.status, speech.body);
+    if (unary) return writeJson(context, 200, speechResponse(model, speech));
+    const chunks = speechChunks(model, speech);
+    return sse ? writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 }) : writeJson(context, 200, chunks);
+  }
   const plan = planReply(validation.request, model, ledger);
-  if (url.pathname.endsWith(':generateContent')) {
+  if (unary) {
     return writeJson(context, 200, buildGenerateContentResponse(plan));
   }
   const chunks = buildStreamChunks(plan);
   // Without alt=sse Google answers streamGenerateContent with one JSON array of responses.
-  if (url.searchParams.get('alt') !== 'sse') return writeJson(context, 200, chunks);
+  if (!sse) return writeJson(context, 200, chunks);
   return writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 });
 }
 
