@@ -191,6 +191,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Multipart uploads (audio transcriptions/translations, image edits): whole-body limits, enforced as bytes arrive. */
+    uploads: z
+      .object({
+        /** OpenAI's 25 MB audio limit (its own error names 26214400). */
+        audioMaxBytes: z.number().int().positive().default(26_214_400),
+        /** Every image and the mask of one edit request together; Gemini takes 100 MB inline per request. */
+        imageMaxBytes: z.number().int().positive().default(67_108_864),
+      })
+      .strict()
+      .prefault({}),
     metrics: z
       .object({
         format: z.enum(['prometheus', 'openmetrics']).default('prometheus'),

@@ -25,6 +25,7 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'models.geminiFacts',
   'models.capabilities',
   'media',
+  'uploads',
   'tracing.captureContent',
   // logger.level (main.ts)
   'logging.level',

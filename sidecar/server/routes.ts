@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { audioSpeechHandler } from '../routes/audio-speech';
+import { audioTranscriptionsHandler } from '../routes/audio-transcriptions';
 import { chatCompletionsHandler } from '../routes/chat-completions';
 import { completionsHandler } from '../routes/completions';
 import { embeddingsHandler } from '../routes/embeddings';
@@ -26,6 +27,8 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
   const completions = completionsHandler(deps);
   const speech = audioSpeechHandler(deps);
+  const transcriptions = audioTranscriptionsHandler(deps, 'transcribe');
+  const translations = audioTranscriptionsHandler(deps, 'translate');
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
@@ -37,6 +40,8 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
     { method: 'post', path: `${prefix}/completions`, handler: completions, json: true },
     { method: 'post', path: `${prefix}/audio/speech`, handler: speech, json: true },
+    { method: 'post', path: `${prefix}/audio/transcriptions`, handler: transcriptions, json: false },
+    { method: 'post', path: `${prefix}/audio/translations`, handler: translations, json: false },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },

@@ -5,6 +5,7 @@ import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
 import { buildStreamChunks } from './default-stream';
 import { planSpeech, speechChunks, speechResponse } from './default-speech';
+import { audioAnswer } from './default-audio';
 import { isAudioModel } from './emulated-model';
 import {
   invalidApiKeyError,
@@ -65,7 +66,9 @@ async function answerGenerate(
     const chunks = speechChunks(model, speech);
     return sse ? writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 }) : writeJson(context, 200, chunks);
   }
-  const plan = planReply(validation.request, model, ledger);
+  const heard = audioAnswer(validation.request);
+  const planned = planReply(validation.request, model, ledger);
+  const plan = heard === undefined ? planned : { ...planned, mode: 'text' as const, texts: [heard] };
   if (unary) {
     return writeJson(context, 200, buildGenerateContentResponse(plan));
   }

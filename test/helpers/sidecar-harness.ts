@@ -18,6 +18,7 @@ export interface HarnessOverrides {
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
+  uploads?: Partial<SidecarConfig['uploads']>;
 }
 
 /** An in-process sidecar app wired to a Gemini emulator on port 0, plus every log line it wrote. */
@@ -40,6 +41,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 }, ...overrides.gemini },
     media: overrides.media ?? {},
     models: overrides.models ?? {},
+    uploads: overrides.uploads ?? {},
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},
