@@ -196,8 +196,8 @@ export const configSchema = z
       .object({
         /** OpenAI's 25 MB audio limit (its own error names 26214400). */
         audioMaxBytes: z.number().int().positive().default(26_214_400),
-        /** Every image and the mask of one edit request together; Gemini takes 100 MB inline per request. */
-        imageMaxBytes: z.number().int().positive().default(67_108_864),
+        /** Every image and the mask of one edit request together: 32 MiB like server.bodyLimitBytes and the ingress snippets. */
+        imageMaxBytes: z.number().int().positive().default(33_554_432),
       })
       .strict()
       .prefault({}),

@@ -55,7 +55,7 @@ const DEFAULTS = {
     capabilities: [],
   },
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
-  uploads: { audioMaxBytes: 26_214_400, imageMaxBytes: 67_108_864 },
+  uploads: { audioMaxBytes: 26_214_400, imageMaxBytes: 33_554_432 },
   metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
   tracing: { captureContent: false },
   store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
