@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { UpstreamUnreachableError } from '../errors/sidecar-error';
 import type { GeminiCallOptions } from '../gemini/active-call';
@@ -29,26 +29,32 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: false });
-    let response;
-    try {
-      const result = await operation.run(() => callGemini(deps, translated, call));
-      const translatedResponse = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
-      response = translatedResponse.response;
-      const warnings = translatedResponse.warnings;
-      if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
-    } catch (error) {
-      operation.fail(error);
-      throw error;
-    }
-    operation.succeed({
-      ...(response.usage ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } : {}),
-    });
-    res.json(response);
+    await respondWithImages(deps, res, translated, call);
   };
 }
 
-async function callGemini(deps: AppDeps, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<GeminiImagesResult> {
+/** Calls the image model, answers the OpenAI ImagesResponse and records the operation (generations and edits). */
+export async function respondWithImages(deps: AppDeps, res: Response, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<void> {
+  const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: false });
+  let response;
+  try {
+    const result = await operation.run(() => callImageModel(deps, translated, call));
+    const translatedResponse = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
+    response = translatedResponse.response;
+    const warnings = translatedResponse.warnings;
+    if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
+  } catch (error) {
+    operation.fail(error);
+    throw error;
+  }
+  operation.succeed({
+    ...(response.usage ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } : {}),
+  });
+  res.json(response);
+}
+
+/** The upstream call(s) of an images request (generations and edits alike): one per image, or Imagen's predict. */
+async function callImageModel(deps: AppDeps, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<GeminiImagesResult> {
   if (translated.kind === 'predict') {
     const raw = await deps.gemini.callModel(translated.model, 'predict', translated.body, call);
     return { kind: 'predict', response: parseUpstream(imagenPredictResponseSchema, raw) };

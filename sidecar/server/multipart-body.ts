@@ -77,6 +77,8 @@ export function readMultipart(req: Request, res: Response, limits: MultipartLimi
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(tooLarge()));
+      // A cut-off part errors its stream as well as the parser; the parser's error is the one reported.
+      stream.on('error', () => undefined);
       stream.on('end', () => {
         if (!stream.truncated) body.files.push({ field: name, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(chunks) });
       });

@@ -4,6 +4,7 @@ import { audioTranscriptionsHandler } from '../routes/audio-transcriptions';
 import { chatCompletionsHandler } from '../routes/chat-completions';
 import { completionsHandler } from '../routes/completions';
 import { embeddingsHandler } from '../routes/embeddings';
+import { imagesEditsHandler } from '../routes/images-edits';
 import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
 import { responsesHandlers } from '../routes/responses';
@@ -32,6 +33,7 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
+  const edits = imagesEditsHandler(deps);
   const responsesState = new ResponsesState(deps);
   const responses = responsesHandlers(deps, responsesState);
   const stored = responsesState.handlers();
@@ -43,6 +45,7 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
     { method: 'post', path: `${prefix}/audio/transcriptions`, handler: transcriptions, json: false },
     { method: 'post', path: `${prefix}/audio/translations`, handler: translations, json: false },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
+    { method: 'post', path: `${prefix}/images/edits`, handler: edits, json: false },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
     { method: 'post', path: `${prefix}/responses`, handler: responses.create, json: true },
