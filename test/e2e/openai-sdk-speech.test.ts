@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import OpenAI from 'openai';
 import { OPENAI_VOICE_TO_GEMINI } from '@sidecar/translate/audio/speech-voices';
 import { speechTone, TTS_SAMPLE_RATE } from '../emulator/default-speech';
+import { decodeMp3 } from '../helpers/decode-mp3';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
 
@@ -11,26 +10,7 @@ interface GeminiBody {
   generationConfig: { responseModalities: string[]; speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: string } } } };
 }
 
-interface Decoded {
-  sampleRate: number;
-  samplesDecoded: number;
-  channels: number;
-  errors: number;
-  frequency: number;
-  rms: number;
-}
-
-/** Decodes MP3 with a real decoder (mpg123 compiled to WASM) in a child Node process. */
-function decodeMp3(bytes: Buffer): Promise<Decoded> {
-  return new Promise((done, fail) => {
-    const child = execFile(process.execPath, [resolve(__dirname, '../helpers/decode-mp3.mjs')], { encoding: 'buffer', maxBuffer: 1 << 20 }, (error, stdout) =>
-      error ? fail(error) : done(JSON.parse(stdout.toString('utf8')) as Decoded),
-    );
-    child.stdin!.end(bytes);
-  });
-}
-
-/** The frequency of the emulator's tone for a voice, measured the way decode-mp3.mjs measures it. */
+/** The frequency of the emulator's tone for a voice, measured the way decode-mp3-child.mjs measures it. */
 function toneFrequency(voice: string): number {
   const pcm = speechTone('x'.repeat(40), voice);
   let crossings = 0;
