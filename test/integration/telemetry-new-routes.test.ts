@@ -1,18 +1,7 @@
 import request from 'supertest';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
+import { sampleValue } from '../helpers/metric-sample';
 import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
-
-/** Sum of the samples named `name` whose labels include `labels`. */
-async function sampleValue(harness: SidecarHarness, name: string, labels: Record<string, string>): Promise<number> {
-  const base = harness.metrics.registry.getSingleMetric(name) ? name : name.replace(/_(count|sum|bucket)$/, '');
-  const metric = harness.metrics.registry.getSingleMetric(base);
-  if (!metric) throw new Error(`metric ${name} is not registered`);
-  const { values } = await metric.get();
-  return values
-    .filter((value) => ((value as { metricName?: string }).metricName ?? base) === name)
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
-    .reduce((sum, value) => sum + value.value, 0);
-}
 
 describe('metrics of the completions, audio and image-edit routes', () => {
   let harness: SidecarHarness;
