@@ -1,13 +1,14 @@
 import { InvalidRequestError } from '../errors/sidecar-error';
 import type { SpeechFormat } from '../translate/audio/openai-speech-schema';
+import { FlacEncoder } from './flac-writer';
 import { loadLamejs, type LameEncoder } from './load-lamejs';
 import { SPEECH_SAMPLE_RATE, wavHeader } from './speech-pcm';
 
-/** The formats this sidecar can produce; opus, aac and flac have no pure-JS encoder it trusts yet. */
-export const ENCODABLE_SPEECH_FORMATS: readonly SpeechFormat[] = ['mp3', 'wav', 'pcm'];
+/** The formats this sidecar can produce; opus and aac have no pure-JS encoder it trusts yet. */
+export const ENCODABLE_SPEECH_FORMATS: readonly SpeechFormat[] = ['mp3', 'wav', 'flac', 'pcm'];
 
 /** Content-Type of each format, as OpenAI answers them. */
-export const SPEECH_CONTENT_TYPES: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', wav: 'audio/wav', pcm: 'audio/pcm' };
+export const SPEECH_CONTENT_TYPES: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', wav: 'audio/wav', flac: 'audio/flac', pcm: 'audio/pcm' };
 
 /** 64 kbit/s MPEG-2 Layer III at 24 kHz mono: speech quality, as OpenAI's tts-1 mp3. */
 const MP3_KBPS = 64;
@@ -27,6 +28,7 @@ export function assertEncodable(format: SpeechFormat): void {
 /** Turns PCM slices into one format's bytes as they come; `streamed` WAV gets the unknown-length header. */
 export class SpeechEncoder {
   private mp3: LameEncoder | undefined;
+  private flac: FlacEncoder | undefined;
   private headerSent = false;
   private carry = Buffer.alloc(0);
 
@@ -40,6 +42,7 @@ export class SpeechEncoder {
   /** Encodes a whole answer at once (a WAV gets its exact length). */
   static encodeAll(format: SpeechFormat, pcm: Buffer, sampleRate = SPEECH_SAMPLE_RATE): Buffer {
     if (format === 'wav') return Buffer.concat([wavHeader(pcm.length, sampleRate), pcm]);
+    if (format === 'flac') return FlacEncoder.encodeAll(pcm, sampleRate);
     const encoder = new SpeechEncoder(format, sampleRate);
     return Buffer.concat([encoder.push(pcm), encoder.end()]);
   }
@@ -53,13 +56,20 @@ export class SpeechEncoder {
         if (this.headerSent) return pcm;
         this.headerSent = true;
         return Buffer.concat([wavHeader(0xffffffff, this.sampleRate), pcm]);
+      case 'flac':
+        this.flac ??= new FlacEncoder(this.sampleRate);
+        return this.flac.push(pcm);
       default:
         return this.encodeMp3(pcm);
     }
   }
 
-  /** The bytes that finish the stream (MP3's last frames). */
+  /** The bytes that finish the stream (MP3's and FLAC's last frames). */
   end(): Buffer {
+    if (this.format === 'flac') {
+      this.flac ??= new FlacEncoder(this.sampleRate);
+      return this.flac.end();
+    }
     if (this.format !== 'mp3') return this.format === 'wav' && !this.headerSent ? this.push(Buffer.alloc(0)) : Buffer.alloc(0);
     const encoder = this.encoder();
     return Buffer.from(encoder.flush());

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { OPENAI_VOICE_TO_GEMINI } from '@sidecar/translate/audio/speech-voices';
 import { speechTone, TTS_SAMPLE_RATE } from '../emulator/default-speech';
-import { decodeMp3 } from '../helpers/decode-mp3';
+import { createHash } from 'node:crypto';
+import { decodeAudio, decodeMp3 } from '../helpers/decode-audio';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
 
@@ -10,7 +11,7 @@ interface GeminiBody {
   generationConfig: { responseModalities: string[]; speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: string } } } };
 }
 
-/** The frequency of the emulator's tone for a voice, measured the way decode-mp3-child.mjs measures it. */
+/** The frequency of the emulator's tone for a voice, measured the way decode-audio-child.mjs measures it. */
 function toneFrequency(voice: string): number {
   const pcm = speechTone('x'.repeat(40), voice);
   let crossings = 0;
@@ -84,6 +85,18 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
     expect(decoded.rms).toBeGreaterThan(0.1);
   });
 
+  it('flac: lossless, STREAMINFO with length and MD5; the real decoder gives back the spoken samples exactly', async () => {
+    const response = await client.audio.speech.create({ model: 'gemini-3.8-flash-tts', voice: 'sage', input: 'Lossless speech in FLAC', response_format: 'flac' });
+    expect(response.headers.get('content-type')).toBe('audio/flac');
+    const flac = Buffer.from(await response.arrayBuffer());
+    const pcm = spoken();
+    expect(flac.subarray(0, 4).toString('latin1')).toBe('fLaC');
+    expect(flac.subarray(26, 42).equals(createHash('md5').update(pcm).digest())).toBe(true);
+    const decoded = await decodeAudio(flac, 'flac');
+    expect(decoded).toMatchObject({ sampleRate: 24000, channels: 1, errors: 0, samplesDecoded: pcm.length / 2 });
+    expect(decoded.pcmSha256).toBe(createHash('sha256').update(pcm).digest('hex'));
+  });
+
   it('instructions and speed become director notes; the transcript is kept verbatim', async () => {
     await client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'coral', input: 'Read me.', instructions: 'Cheerful and warm.', speed: 1.5, response_format: 'pcm' });
     expect(lastBody().contents[0]!.parts[0]!.text).toBe(
@@ -103,6 +116,15 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
     expect(events.at(-1)!.usage!.output_tokens).toBeGreaterThan(0);
   });
 
+  it('stream_format sse with flac: the deltas form one FLAC stream that decodes to the spoken samples exactly', async () => {
+    const response = await client.audio.speech.create({ model: 'gemini-2.5-flash-preview-tts', voice: 'Kore', input: 'Streamed FLAC is lossless too, frame by frame.', response_format: 'flac', stream_format: 'sse' });
+    const events = (await response.text()).split('\n\n').filter(Boolean).map((frame) => JSON.parse(frame.replace(/^data: /, '')) as { type: string; audio?: string });
+    const flac = Buffer.concat(events.filter((event) => event.audio).map((event) => Buffer.from(event.audio!, 'base64')));
+    const decoded = await decodeAudio(flac, 'flac');
+    expect(decoded).toMatchObject({ sampleRate: 24000, errors: 0, samplesDecoded: spoken().length / 2 });
+    expect(decoded.pcmSha256).toBe(createHash('sha256').update(spoken()).digest('hex'));
+  });
+
   it('stream_format sse with mp3: the deltas form one decodable MP3 stream', async () => {
     const response = await client.audio.speech.create({ model: 'gemini-2.5-flash-preview-tts', voice: 'Kore', input: 'Streamed MP3 must decode as one file.', stream_format: 'sse' });
     const events = (await response.text()).split('\n\n').filter(Boolean).map((frame) => JSON.parse(frame.replace(/^data: /, '')) as { type: string; audio?: string });
@@ -119,7 +141,6 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
     { name: 'a custom voice id', fields: { voice: { id: 'voice_123' } }, param: 'voice' },
     { name: 'opus', fields: { response_format: 'opus' }, param: 'response_format' },
     { name: 'aac', fields: { response_format: 'aac' }, param: 'response_format' },
-    { name: 'flac', fields: { response_format: 'flac' }, param: 'response_format' },
     { name: 'an unknown format', fields: { response_format: 'ogg' }, param: 'response_format' },
     { name: 'speed 5', fields: { speed: 5 }, param: 'speed' },
     { name: 'an unknown stream_format', fields: { stream_format: 'chunks' }, param: 'stream_format' },
@@ -129,7 +150,7 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
     const error = (await client.audio.speech.create(body as never).catch((thrown: unknown) => thrown)) as InstanceType<typeof OpenAI.APIError>;
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.param).toBe(param);
-    if (['opus', 'aac', 'flac'].includes(String(fields.response_format))) expect(error.message).toContain('Supported: mp3, wav, pcm');
+    if (['opus', 'aac'].includes(String(fields.response_format))) expect(error.message).toContain('Supported: mp3, wav, flac, pcm');
     expect(harness.emulator.requests).toHaveLength(0);
   });
 

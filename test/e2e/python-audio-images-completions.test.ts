@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { heardSentence } from '../emulator/default-audio';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
 import { speechTone } from '../emulator/default-speech';
 import type { RecordedRequest } from '../emulator/gemini-emulator';
-import { decodeMp3 } from '../helpers/decode-mp3';
+import { decodeAudio, decodeMp3 } from '../helpers/decode-audio';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
 import { pythonClientsPython } from '../helpers/tool-paths';
 
@@ -72,6 +73,12 @@ describe('speech, transcriptions, translations, image edits and completions thro
     expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
     expect(wav.subarray(44).equals(spokenFor('python speech wav'))).toBe(true);
     expect(pcm.equals(spokenFor('python speech pcm'))).toBe(true);
+  });
+
+  it('audio.speech.create(flac): decodes losslessly to the spoken samples', async () => {
+    const decoded = await decodeAudio(Buffer.from(line('audio.speech.create(flac)').audio as string, 'base64'), 'flac');
+    expect(decoded).toMatchObject({ sampleRate: 24000, errors: 0 });
+    expect(decoded.pcmSha256).toBe(createHash('sha256').update(spokenFor('python speech flac')).digest('hex'));
   });
 
   it('audio.speech.with_streaming_response: the streamed body is the spoken PCM', () => {
