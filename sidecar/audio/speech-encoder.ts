@@ -1,14 +1,15 @@
 import { InvalidRequestError } from '../errors/sidecar-error';
 import type { SpeechFormat } from '../translate/audio/openai-speech-schema';
 import { FlacEncoder } from './flac-writer';
+import { OggOpusEncoder } from './ogg-opus-writer';
 import { loadLamejs, type LameEncoder } from './load-lamejs';
 import { SPEECH_SAMPLE_RATE, wavHeader } from './speech-pcm';
 
-/** The formats this sidecar can produce; opus and aac have no pure-JS encoder it trusts yet. */
-export const ENCODABLE_SPEECH_FORMATS: readonly SpeechFormat[] = ['mp3', 'wav', 'flac', 'pcm'];
+/** The formats this sidecar can produce; aac has no encoder that installs without native code. */
+export const ENCODABLE_SPEECH_FORMATS: readonly SpeechFormat[] = ['mp3', 'opus', 'wav', 'flac', 'pcm'];
 
 /** Content-Type of each format, as OpenAI answers them. */
-export const SPEECH_CONTENT_TYPES: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', wav: 'audio/wav', flac: 'audio/flac', pcm: 'audio/pcm' };
+export const SPEECH_CONTENT_TYPES: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', opus: 'audio/ogg; codecs=opus', wav: 'audio/wav', flac: 'audio/flac', pcm: 'audio/pcm' };
 
 /** 64 kbit/s MPEG-2 Layer III at 24 kHz mono: speech quality, as OpenAI's tts-1 mp3. */
 const MP3_KBPS = 64;
@@ -29,6 +30,7 @@ export function assertEncodable(format: SpeechFormat): void {
 export class SpeechEncoder {
   private mp3: LameEncoder | undefined;
   private flac: FlacEncoder | undefined;
+  private opus: OggOpusEncoder | undefined;
   private headerSent = false;
   private carry = Buffer.alloc(0);
 
@@ -59,16 +61,23 @@ export class SpeechEncoder {
       case 'flac':
         this.flac ??= new FlacEncoder(this.sampleRate);
         return this.flac.push(pcm);
+      case 'opus':
+        this.opus ??= new OggOpusEncoder(this.sampleRate);
+        return this.opus.push(pcm);
       default:
         return this.encodeMp3(pcm);
     }
   }
 
-  /** The bytes that finish the stream (MP3's and FLAC's last frames). */
+  /** The bytes that finish the stream (the last MP3, FLAC or Opus frames). */
   end(): Buffer {
     if (this.format === 'flac') {
       this.flac ??= new FlacEncoder(this.sampleRate);
       return this.flac.end();
+    }
+    if (this.format === 'opus') {
+      this.opus ??= new OggOpusEncoder(this.sampleRate);
+      return this.opus.end();
     }
     if (this.format !== 'mp3') return this.format === 'wav' && !this.headerSent ? this.push(Buffer.alloc(0)) : Buffer.alloc(0);
     const encoder = this.encoder();

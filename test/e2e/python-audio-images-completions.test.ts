@@ -81,6 +81,11 @@ describe('speech, transcriptions, translations, image edits and completions thro
     expect(decoded.pcmSha256).toBe(createHash('sha256').update(spokenFor('python speech flac')).digest('hex'));
   });
 
+  it('audio.speech.create(opus): Ogg Opus that libopus decodes to the spoken length', async () => {
+    const decoded = await decodeAudio(Buffer.from(line('audio.speech.create(opus)').audio as string, 'base64'), 'opus');
+    expect(decoded).toMatchObject({ sampleRate: 48000, errors: 0, samplesDecoded: spokenFor('python speech opus').length });
+  });
+
   it('audio.speech.with_streaming_response: the streamed body is the spoken PCM', () => {
     expect(Buffer.from(line('audio.speech.with_streaming_response').audio as string, 'base64').equals(spokenFor('python streamed speech'))).toBe(true);
   });

@@ -14,8 +14,8 @@ export interface DecodedAudio {
   pcmSha256: string;
 }
 
-/** Decodes MP3 (mpg123) or FLAC (libFLAC-based WASM decoder) in a child Node process. */
-export function decodeAudio(bytes: Buffer, format: 'mp3' | 'flac' = 'mp3'): Promise<DecodedAudio> {
+/** Decodes MP3 (mpg123), FLAC or Ogg Opus (libopus) with real WASM decoders in a child Node process. */
+export function decodeAudio(bytes: Buffer, format: 'mp3' | 'flac' | 'opus' = 'mp3'): Promise<DecodedAudio> {
   return new Promise((done, fail) => {
     const child = execFile(process.execPath, [resolve(__dirname, 'decode-audio-child.mjs'), format], { encoding: 'buffer', maxBuffer: 1 << 20 }, (error, stdout) =>
       error ? fail(error) : done(JSON.parse(stdout.toString('utf8')) as DecodedAudio),

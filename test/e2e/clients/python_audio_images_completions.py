@@ -83,7 +83,7 @@ def completion_stream():
 
 
 CALLS = {
-    **{f"audio.speech.create({fmt})": speech(fmt) for fmt in [None, "mp3", "wav", "flac", "pcm"]},
+    **{f"audio.speech.create({fmt})": speech(fmt) for fmt in [None, "mp3", "opus", "wav", "flac", "pcm"]},
     "audio.speech.with_streaming_response": speech_streamed,
     **{f"audio.transcriptions.create({fmt})": transcription(fmt) for fmt in [None, "json", "text", "verbose_json", "srt", "vtt"]},
     "audio.transcriptions.create(stream=True)": transcription_stream,
