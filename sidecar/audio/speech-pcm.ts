@@ -83,3 +83,23 @@ export function noAudioError(response: GeminiGenerateContentResponse): Error {
   }
   return new UpstreamError(`Gemini returned no audio (${reason}).`, { status: 502, type: 'api_error', code: 'upstream_no_audio' });
 }
+
+/**
+ * PCM at OpenAI's 24 kHz: Gemini TTS answers 24 kHz, but a model (or a responseFormat) with another rate is resampled
+ * linearly rather than passed on at the wrong speed. Each slice is resampled on its own (streams join at slice edges).
+ */
+export function atSpeechRate(pcm: Pcm): Pcm {
+  if (pcm.sampleRate === SPEECH_SAMPLE_RATE || pcm.sampleRate <= 0) return pcm;
+  const input = Math.floor(pcm.samples.length / 2);
+  const output = Math.round((input * SPEECH_SAMPLE_RATE) / pcm.sampleRate);
+  const samples = Buffer.alloc(output * 2);
+  for (let index = 0; index < output; index++) {
+    const position = (index * pcm.sampleRate) / SPEECH_SAMPLE_RATE;
+    const left = Math.min(input - 1, Math.floor(position));
+    const right = Math.min(input - 1, left + 1);
+    const fraction = position - left;
+    const value = pcm.samples.readInt16LE(left * 2) * (1 - fraction) + pcm.samples.readInt16LE(right * 2) * fraction;
+    samples.writeInt16LE(Math.round(value), index * 2);
+  }
+  return { samples, sampleRate: SPEECH_SAMPLE_RATE };
+}

@@ -194,8 +194,8 @@ export const configSchema = z
     /** Multipart uploads (audio transcriptions/translations, image edits): whole-body limits, enforced as bytes arrive. */
     uploads: z
       .object({
-        /** OpenAI's 25 MB audio limit (its own error names 26214400). */
-        audioMaxBytes: z.number().int().positive().default(26_214_400),
+        /** OpenAI's 25 MB audio limit (its own error names 26214400); at most 75 MiB, whose base64 fits Gemini's 100 MB inline limit. */
+        audioMaxBytes: z.number().int().positive().max(78_643_200).default(26_214_400),
         /** Every image and the mask of one edit request together: 32 MiB like server.bodyLimitBytes and the ingress snippets. */
         imageMaxBytes: z.number().int().positive().default(33_554_432),
       })

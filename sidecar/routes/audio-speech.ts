@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { geminiAudioToPcm, noAudioError, speechAudioParts } from '../audio/speech-pcm';
+import { atSpeechRate, geminiAudioToPcm, noAudioError, speechAudioParts } from '../audio/speech-pcm';
 import { assertEncodable, SPEECH_CONTENT_TYPES, SpeechEncoder } from '../audio/speech-encoder';
 import { GenAIOperation } from '../observability/genai-operation';
 import type { AppDeps } from '../server/app-deps';
@@ -49,8 +49,8 @@ async function unarySpeech(deps: AppDeps, res: Response, translated: TranslatedS
   }
   let audio: Buffer;
   try {
-    const pcm = parts.map(geminiAudioToPcm);
-    audio = SpeechEncoder.encodeAll(translated.format, Buffer.concat(pcm.map((slice) => slice.samples)), pcm[0]!.sampleRate);
+    const pcm = parts.map((part) => atSpeechRate(geminiAudioToPcm(part)));
+    audio = SpeechEncoder.encodeAll(translated.format, Buffer.concat(pcm.map((slice) => slice.samples)));
   } catch (error) {
     operation.fail(error);
     throw error;
@@ -74,8 +74,8 @@ async function streamSpeech(deps: AppDeps, res: Response, translated: Translated
       if (!chunk) throw badResponse();
       last = chunk.usageMetadata ? chunk : (last ?? chunk);
       for (const part of speechAudioParts(chunk)) {
-        const pcm = geminiAudioToPcm(part);
-        encoder ??= new SpeechEncoder(translated.format, pcm.sampleRate);
+        const pcm = atSpeechRate(geminiAudioToPcm(part));
+        encoder ??= new SpeechEncoder(translated.format);
         await delta(encoder.push(pcm.samples));
       }
       if (!encoder && (chunk.promptFeedback?.blockReason || chunk.candidates?.[0]?.finishReason)) throw noAudioError(chunk);
