@@ -9,8 +9,7 @@ import { openaiSpeechToGemini, type TranslatedSpeechRequest } from '../translate
 import { parseOpenAISpeechRequest } from '../translate/audio/openai-speech-schema';
 import type { GeminiGenerateContentResponse } from '../translate/chat-completions/gemini-generate-schema';
 import { geminiUsageToOpenAI } from '../translate/chat-completions/usage';
-import { resolveModel, withAliasDefaults } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 import { endFailedStream } from './stream-failure';
@@ -25,9 +24,7 @@ export function audioSpeechHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAISpeechRequest(req.body);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const translated = openaiSpeechToGemini(withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias));
+    const translated = openaiSpeechToGemini(withResolvedModel(deps, parsed.request));
     assertEncodable(translated.format);
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });

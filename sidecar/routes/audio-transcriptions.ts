@@ -15,8 +15,7 @@ import {
 } from '../translate/audio/openai-transcription-to-gemini';
 import { readCandidateContent } from '../translate/chat-completions/candidate-content';
 import type { GeminiGenerateContentResponse, GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
-import { resolveModel } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 import { endFailedStream } from './stream-failure';
@@ -32,9 +31,7 @@ export function audioTranscriptionsHandler(deps: AppDeps, task: TranscriptionTas
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const { fields, upload } = await readAudioForm(deps, req, res);
     const parsed = parseTranscriptionFields(fields);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const translated = openaiTranscriptionToGemini(task, { ...parsed.request, model: resolved.model }, upload);
+    const translated = openaiTranscriptionToGemini(task, withResolvedModel(deps, parsed.request), upload);
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };

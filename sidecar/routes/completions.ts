@@ -18,8 +18,7 @@ import {
 } from '../translate/completions/chat-to-text-completion';
 import { parseOpenAICompletionsRequest } from '../translate/completions/openai-completions-schema';
 import { openaiCompletionsToChat, type CompletionsAsChat } from '../translate/completions/openai-completions-to-chat';
-import { resolveModel, withAliasDefaults } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { chatSpanAttributes } from './chat-span-attributes';
 import { generateTranslated, openTranslatedStream, type OpenedStream } from './chat-upstream';
 import { interleave } from './fan-out';
@@ -50,11 +49,9 @@ export function completionsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAICompletionsRequest(req.body);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
+    const request = withResolvedModel(deps, parsed.request);
     const asChat = openaiCompletionsToChat(request);
-    const options = { remoteUrls: deps.config.media.remoteUrls, capabilities: capabilities.resolve(resolved.model, apiKey), fanOutCandidates: deps.config.models.fanOutCandidates };
+    const options = { remoteUrls: deps.config.media.remoteUrls, capabilities: capabilities.resolve(request.model, apiKey), fanOutCandidates: deps.config.models.fanOutCandidates };
     const translated = asChat.chatRequests.map((chat) => openaiRequestToGemini(chat, options));
     const first = translated[0]!;
     // The least thinking is the sidecar's default, not the caller's choice: a model without a knob draws no warning for it.

@@ -5,8 +5,7 @@ import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { isMultipart, readMultipart } from '../server/multipart-body';
 import { openaiImageEditToGemini, parseImageEditFields, type EditImage } from '../translate/images/openai-image-edits-to-gemini';
-import { resolveModel, withAliasDefaults } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { respondWithImages } from './images-generations';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 
@@ -27,10 +26,7 @@ export function imagesEditsHandler(deps: AppDeps): RequestHandler {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const form = isMultipart(req) ? await readEditMultipart(deps, req, res) : readEditJson(await parseJson(json, req, res));
     const parsed = parseImageEditFields(form.fields);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
-    const translated = openaiImageEditToGemini(request, form.images, form.hasMask);
+    const translated = openaiImageEditToGemini(withResolvedModel(deps, parsed.request), form.images, form.hasMask);
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };

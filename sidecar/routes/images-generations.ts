@@ -12,8 +12,7 @@ import {
 } from '../translate/images/gemini-images-to-openai';
 import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate/images/openai-images-to-gemini';
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
-import { resolveModel, withAliasDefaults } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
 import { GenAIOperation } from '../observability/genai-operation';
 
@@ -22,10 +21,7 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAIImagesRequest(req.body);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
-    const translated = openaiImagesToGemini(request);
+    const translated = openaiImagesToGemini(withResolvedModel(deps, parsed.request));
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
