@@ -1,6 +1,7 @@
 import { InvalidRequestError, UpstreamError, UpstreamUnreachableError } from '../errors/sidecar-error';
 import { readCandidateContent, type CandidateImage } from '../translate/chat-completions/candidate-content';
 import type { GeminiGenerateContentResponse } from '../translate/chat-completions/gemini-generate-schema';
+import { geminiRefusalReason } from './gemini-refusal';
 
 /** What OpenAI's `pcm` is and what Gemini TTS sends: 24 kHz, mono, signed 16-bit little-endian. */
 export const SPEECH_SAMPLE_RATE = 24_000;
@@ -77,10 +78,9 @@ export function speechAudioParts(response: GeminiGenerateContentResponse): Candi
 
 /** Why a TTS answer carried no audio: a refusal is the caller's 400, anything else Gemini's 502. */
 export function noAudioError(response: GeminiGenerateContentResponse): Error {
-  const reason = response.promptFeedback?.blockReason ?? response.candidates?.[0]?.finishReason ?? 'no candidates';
-  if (response.promptFeedback?.blockReason || ['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'RECITATION'].includes(reason)) {
-    return new InvalidRequestError(`Gemini refused to speak the input (${reason}).`, 'input', 'content_policy_violation');
-  }
+  const refusal = geminiRefusalReason(response);
+  if (refusal) return new InvalidRequestError(`Gemini refused to speak the input (${refusal}).`, 'input', 'content_policy_violation');
+  const reason = response.candidates?.[0]?.finishReason ?? 'no candidates';
   return new UpstreamError(`Gemini returned no audio (${reason}).`, { status: 502, type: 'api_error', code: 'upstream_no_audio' });
 }
 

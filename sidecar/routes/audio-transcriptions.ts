@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { geminiRefusalReason } from '../audio/gemini-refusal';
 import { InvalidRequestError } from '../errors/sidecar-error';
 import { GenAIOperation } from '../observability/genai-operation';
 import type { AppDeps } from '../server/app-deps';
@@ -71,6 +72,12 @@ async function unaryTranscript(
     throw error;
   }
   const text = transcriptText(response);
+  const refusal = text.trim() === '' ? geminiRefusalReason(response) : undefined;
+  if (refusal) {
+    const error = new InvalidRequestError(`Gemini refused to transcribe the audio (${refusal}).`, 'file', 'content_policy_violation');
+    operation.fail(error);
+    throw error;
+  }
   const usage = geminiUsageToTranscription(response.usageMetadata);
   const { answer, warnings } = geminiTranscriptionToOpenAI({ task: translated.task, format: translated.format, text, usage: response.usageMetadata, ...(language ? { language } : {}) }, usage);
   if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini transcript not fully representable');
@@ -95,6 +102,8 @@ async function streamTranscript(deps: AppDeps, res: Response, translated: Transl
       last = chunk;
       usage = chunk.usageMetadata ?? usage;
       const delta = transcriptText(chunk);
+      const refusal = text === '' && delta === '' ? geminiRefusalReason(chunk) : undefined;
+      if (refusal) throw new InvalidRequestError(`Gemini refused to transcribe the audio (${refusal}).`, 'file', 'content_policy_violation');
       if (delta.length === 0) continue;
       text += delta;
       const full = sse.send({ type: 'transcript.text.delta', delta });

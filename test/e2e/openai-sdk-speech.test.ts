@@ -171,6 +171,14 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
     expect(harness.emulator.requests).toHaveLength(0);
   });
 
+  it('a blocked prompt is a 400 content_policy_violation, unary and as an SSE error event', async () => {
+    const error = (await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'say [block]' }).catch((thrown: unknown) => thrown)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'content_policy_violation', param: 'input' });
+    const streamed = await client.audio.speech.create({ model: 'gemini-2.5-flash-preview-tts', voice: 'Kore', input: 'say [block]', stream_format: 'sse' });
+    expect(await streamed.text()).toMatch(/^data: \{"error":\{.*"code":"content_policy_violation"/);
+  });
+
   it('is served under /v1beta/openai/ too', async () => {
     const beta = new OpenAI({ apiKey: 'k', baseURL: client.baseURL.replace(/\/v1$/, '/v1beta/openai'), maxRetries: 0 });
     const response = await beta.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'beta', response_format: 'pcm' });

@@ -180,6 +180,13 @@ describe('POST /v1/audio/transcriptions and /translations through the official o
     }
   });
 
+  it('a refused transcription (blocked prompt) is a 400 content_policy_violation, not an empty text', async () => {
+    const error = (await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', prompt: '[block]' }).catch((thrown: unknown) => thrown)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'content_policy_violation', param: 'file' });
+    expect(harness.emulator.requests).toHaveLength(1);
+  });
+
   it('is served under /v1beta/openai/ too', async () => {
     const beta = new OpenAI({ apiKey: 'k', baseURL: client.baseURL.replace(/\/v1$/, '/v1beta/openai'), maxRetries: 0 });
     const result = await beta.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });

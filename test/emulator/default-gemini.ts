@@ -68,7 +68,8 @@ async function answerGenerate(
   }
   const heard = audioAnswer(validation.request);
   const planned = planReply(validation.request, model, ledger);
-  const plan = heard === undefined ? planned : { ...planned, mode: 'text' as const, texts: [heard] };
+  // Markers ([block], [safety], [max]) in the instruction still decide the outcome; otherwise the audio is heard.
+  const plan = heard === undefined || (planned.mode !== 'text' && planned.mode !== 'tool') ? planned : { ...planned, mode: 'text' as const, texts: [heard] };
   if (unary) {
     return writeJson(context, 200, buildGenerateContentResponse(plan));
   }

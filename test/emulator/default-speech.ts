@@ -87,8 +87,17 @@ function audioResponse(model: string, responseId: string, data: Buffer, mimeType
   };
 }
 
+/** A prompt the emulator refuses to speak (`[block]` in the text), as Gemini reports a blocked prompt. */
+function blockedSpeech(model: string, speech: { text: string }): Json | undefined {
+  if (!speech.text.includes('[block]')) return undefined;
+  const prompt = Math.max(1, tokenCount(speech.text));
+  return { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: prompt, totalTokenCount: prompt }, modelVersion: model, responseId: newResponseId() };
+}
+
 /** The unary TTS answer: one audio part (WAV on 3.8, raw L16 before), STOP, audio-token usage. */
 export function speechResponse(model: string, speech: { text: string; voice: string }): Json {
+  const blocked = blockedSpeech(model, speech);
+  if (blocked) return blocked;
   const pcm = speechTone(speech.text, speech.voice);
   const seconds = pcm.length / 2 / TTS_SAMPLE_RATE;
   const [data, mimeType] = answersWav(model) ? [wav(pcm), 'audio/wav'] : [pcm, `audio/L16;codec=pcm;rate=${TTS_SAMPLE_RATE}`];
@@ -97,6 +106,8 @@ export function speechResponse(model: string, speech: { text: string; voice: str
 
 /** The streamed TTS answer: raw L16 in slices of about half a second, STOP and usage on the last. */
 export function speechChunks(model: string, speech: { text: string; voice: string }): Json[] {
+  const blocked = blockedSpeech(model, speech);
+  if (blocked) return [blocked];
   const pcm = speechTone(speech.text, speech.voice);
   const slice = TTS_SAMPLE_RATE; // bytes: 0.5 s of 16-bit samples
   const responseId = newResponseId();
