@@ -7,7 +7,9 @@ import type { SidecarConfig } from './config/config-schema';
 import { configFileFingerprint, startConfigReloader, type ConfigReloader } from './config/config-reloader';
 import { ConfigError, configFilePath, loadConfig } from './config/load-config';
 import { createGeminiClient, watchPoolKeysFile } from './gemini/create-gemini-client';
-import { describeKeyMode } from './gemini/key-mode';
+import { describeKeyMode, describeVertexMode } from './gemini/key-mode';
+import { vertexAuthMode } from './config/vertex-config';
+import { startBackendCredentials } from './gemini/backends/create-backend';
 import { createLogger } from './observability/logger';
 import { createTelemetry } from './observability/telemetry';
 import type { AppDeps } from './server/app-deps';
@@ -27,7 +29,7 @@ interface ShutdownParts {
   /** Keep-alive handling of the API servers' connections. */
   connections: ConnectionDrain;
   adminHttp: Server;
-  gemini: { close(): Promise<void> };
+  gemini: { close(): Promise<void>; backend: { tokens?: { stop(): void } } };
   reloader: ConfigReloader;
   keysWatcher: ApiKeysFileWatcher | undefined;
 }
@@ -62,6 +64,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   for (const server of parts.apiServers) server.close();
   adminHttp.close();
   adminHttp.closeAllConnections();
+  gemini.backend.tokens?.stop();
   await Promise.allSettled([gemini.close(), deps.responseStore?.close(), loadedTelemetryShutdown()?.()]);
   logger.info('stopped');
   logger.flush();
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
   const gemini = createGeminiClient(config, metrics, logger, () => deps.config, keysFile?.keys ?? []);
   const keysWatcher =
     keysFile && watchPoolKeysFile(gemini, config, { baseline: keysFile.fingerprint, intervalMs: config.server.configReloadIntervalMs, metrics, logger });
-  const readiness: Readiness = { ready: false };
+  const readiness: Readiness = { ready: false, upstreamReady: startBackendCredentials(gemini.backend, logger) };
   const lifecycle = new Lifecycle(config.server.maxConcurrentRequests);
   const responseStore = createResponseStore(config, logger);
   const deps: AppDeps = { config, gemini, logger, metrics, tracer, lifecycle, responseStore };
@@ -139,10 +142,13 @@ async function main(): Promise<void> {
   await listen(adminHttp, config.server.adminPort, config.server.host);
   readiness.ready = true;
   logger.info(
-    { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: config.gemini.baseUrl },
+    { port: config.server.port, socketPath: config.server.socketPath, adminPort: config.server.adminPort, upstream: gemini.backend.baseUrl, backend: gemini.backend.name },
     'openai-gemini-sidecar listening',
   );
-  const { message: keyModeMessage, ...keyMode } = describeKeyMode(gemini.keyPool?.states().map((key) => key.fingerprint) ?? [], authModeOf(config));
+  const fingerprints = gemini.keyPool?.states().map((key) => key.fingerprint) ?? [];
+  const { message: keyModeMessage, ...keyMode } = config.vertex.enabled
+    ? describeVertexMode(authModeOf(config), { project: config.vertex.project, location: config.vertex.location, auth: vertexAuthMode(config.vertex), baseUrl: gemini.backend.baseUrl, keyFingerprints: fingerprints })
+    : describeKeyMode(fingerprints, authModeOf(config));
   logger.info(keyMode, keyModeMessage);
   const reloader = startConfigReloader({
     file: configFile,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vertexConfigSchema } from './vertex-config';
 
 const port = z.number().int().min(0).max(65535);
 const milliseconds = z.number().int().positive();
@@ -97,6 +98,31 @@ const DEFAULT_METRIC_MODELS = [
   'imagen-4.0-generate-001',
 ];
 
+const usdPerMillion = z.number().min(0);
+
+/** An operator price row (config `pricing.prices`), same fields as the built-in table (sidecar/spend/price-table.ts). */
+const priceRowSchema = z
+  .object({
+    match: z.array(z.string().min(1)).min(1),
+    prefix: z.boolean().optional(),
+    input: usdPerMillion,
+    audioInput: usdPerMillion.optional(),
+    output: usdPerMillion,
+    imageOutput: usdPerMillion.optional(),
+    cachedInput: usdPerMillion.optional(),
+    longContext: z.object({ threshold: z.number().int().positive(), input: usdPerMillion, output: usdPerMillion, cachedInput: usdPerMillion.optional() }).strict().optional(),
+    batchFactor: z.number().min(0).max(1).optional(),
+    source: z.string().default('config'),
+    asOf: z.string().default(''),
+  })
+  .strict();
+
+/** A header name as Node reports it (lower case). */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be an HTTP header name' })
+  .transform((name) => name.toLowerCase());
+
 /** base64 of exactly 32 bytes (an AES-256 key, e.g. `openssl rand -base64 32`); the message never shows the value. */
 const base64Key = z
   .string()
@@ -149,6 +175,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Gemini on Vertex AI instead of the Developer API (vertex-config.ts). */
+    vertex: vertexConfigSchema,
     auth: z
       .object({
         clientKeys: z.array(z.string().min(16)).default([]),
@@ -235,6 +263,41 @@ export const configSchema = z
         }
       })
       .prefault({}),
+    /** The OpenAI Files and Batch APIs: an upload is translated line by line into a spool file on local disk, then sent to Gemini. */
+    batch: z
+      .object({
+        /** Largest batch input file accepted, in bytes: OpenAI's own limit (200 MB); Gemini takes files up to 2 GB. */
+        maxFileBytes: z.number().int().positive().max(2_147_483_648).default(209_715_200),
+        /** Directory of the spool files (about maxFileBytes per upload in progress); unset: the OS temp directory. */
+        spoolDir: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Who each request is billed to (per-consumer tokens, cost and budgets); see README "Spend per consumer". */
+    consumers: z
+      .object({
+        /** Request headers the ingress names the authenticated consumer in (Kong's by default); the first non-empty wins. */
+        headers: z.array(headerName).default(['x-consumer-username', 'x-consumer-id']),
+        /** When set, consumer headers count only on requests carrying it in ingressSecretHeader (the ingress adds it). */
+        ingressSecret: z.string().min(16).optional(),
+        ingressSecretHeader: headerName.default('x-sidecar-ingress-secret'),
+        /** Consumers that get their own label value; empty: the first maxConsumers seen. Everyone else is `other`. */
+        allow: z.array(z.string().min(1)).default([]),
+        maxConsumers: z.number().int().min(1).max(10_000).default(100),
+        /** Daily budget in US dollars for every consumer (the budget alert); 0: none. */
+        dailyBudgetUsd: z.number().min(0).default(0),
+        /** Daily budgets of named consumers, overriding dailyBudgetUsd. */
+        budgets: z.record(z.string().min(1), z.number().positive()).default({}),
+      })
+      .strict()
+      .prefault({}),
+    pricing: z
+      .object({
+        /** Rows consulted before the built-in price table (negotiated prices, new models). */
+        prices: z.array(priceRowSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -251,7 +314,8 @@ export type SidecarConfig = z.infer<typeof configSchema>;
 export interface EnvOverride {
   env: string;
   path: readonly [string, string];
-  kind: 'string' | 'integer' | 'list' | 'boolean';
+  /** `flag`: true/1 or false/0, as Google's SDKs read GOOGLE_GENAI_USE_VERTEXAI. */
+  kind: 'string' | 'integer' | 'list' | 'boolean' | 'flag';
 }
 
 /** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
@@ -264,9 +328,22 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },
   { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
   { env: 'SIDECAR_TRUST_INGRESS', path: ['auth', 'trustIngress'], kind: 'boolean' },
+  { env: 'SIDECAR_CONSUMER_HEADERS', path: ['consumers', 'headers'], kind: 'list' },
+  { env: 'SIDECAR_INGRESS_SECRET', path: ['consumers', 'ingressSecret'], kind: 'string' },
+  { env: 'SIDECAR_CONSUMERS', path: ['consumers', 'allow'], kind: 'list' },
+  { env: 'SIDECAR_MAX_CONSUMERS', path: ['consumers', 'maxConsumers'], kind: 'integer' },
+  { env: 'SIDECAR_DAILY_BUDGET_USD', path: ['consumers', 'dailyBudgetUsd'], kind: 'integer' },
   { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },
   { env: 'REDIS_PASSWORD', path: ['store', 'redisPassword'], kind: 'string' },
   { env: 'STORE_ENCRYPTION_KEY', path: ['store', 'encryptionKey'], kind: 'string' },
+  { env: 'BATCH_MAX_FILE_BYTES', path: ['batch', 'maxFileBytes'], kind: 'integer' },
+  { env: 'BATCH_SPOOL_DIR', path: ['batch', 'spoolDir'], kind: 'string' },
+  { env: 'GOOGLE_GENAI_USE_VERTEXAI', path: ['vertex', 'enabled'], kind: 'flag' },
+  { env: 'GOOGLE_CLOUD_PROJECT', path: ['vertex', 'project'], kind: 'string' },
+  { env: 'GOOGLE_CLOUD_LOCATION', path: ['vertex', 'location'], kind: 'string' },
+  { env: 'GOOGLE_VERTEX_BASE_URL', path: ['vertex', 'baseUrl'], kind: 'string' },
+  { env: 'GOOGLE_API_KEY', path: ['vertex', 'apiKey'], kind: 'string' },
+  { env: 'GOOGLE_APPLICATION_CREDENTIALS', path: ['vertex', 'credentialsFile'], kind: 'string' },
 ];

@@ -24,7 +24,7 @@ export function configFilePath(env: Env = process.env, cwd: string = process.cwd
 }
 
 /** Env variables holding keys: named in errors, never shown. */
-const SECRET_ENV = new Set(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS', 'REDIS_URL', 'REDIS_PASSWORD', 'STORE_ENCRYPTION_KEY']);
+const SECRET_ENV = new Set(['GEMINI_API_KEY', 'GEMINI_API_KEYS', 'SIDECAR_API_KEYS', 'REDIS_URL', 'REDIS_PASSWORD', 'STORE_ENCRYPTION_KEY', 'GOOGLE_API_KEY']);
 
 /** Reads the YAML file, overlays the environment, validates once and freezes. The only reader of process.env. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SidecarConfig {
@@ -49,7 +49,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`Invalid configuration ${key} (${source(path)}): ${issue?.message ?? 'invalid value'}`);
   }
   const config = result.data;
-  if (config.auth.clientKeys.length > 0 && !config.gemini.apiKey && config.gemini.apiKeys.length === 0 && !config.gemini.apiKeysFile) {
+  if (config.vertex.enabled && (config.gemini.apiKey || config.gemini.apiKeys.length > 0 || config.gemini.apiKeysFile)) {
+    throw new ConfigError(
+      `Invalid configuration vertex.enabled (${source(['vertex', 'enabled'])}): Gemini API keys (gemini.apiKey / GEMINI_API_KEY, gemini.apiKeys / GEMINI_API_KEYS, gemini.apiKeysFile / GEMINI_API_KEYS_FILE) are for the Developer API; Vertex AI takes Application Default Credentials or an express-mode key (vertex.apiKey / GOOGLE_API_KEY)`,
+    );
+  }
+  if (config.auth.clientKeys.length > 0 && !config.vertex.enabled && !config.gemini.apiKey && config.gemini.apiKeys.length === 0 && !config.gemini.apiKeysFile) {
     throw new ConfigError(
       `Invalid configuration auth.clientKeys (${source(['auth', 'clientKeys'])}): callers then present sidecar keys, so the sidecar needs its own Gemini key (gemini.apiKey / GEMINI_API_KEY, gemini.apiKeys / GEMINI_API_KEYS or gemini.apiKeysFile / GEMINI_API_KEYS_FILE)`,
     );
@@ -92,6 +97,10 @@ function hasPath(tree: unknown, path: readonly (PropertyKey | undefined)[]): boo
 function envValue(kind: EnvOverride['kind'], raw: string): unknown {
   if (kind === 'integer') return /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (kind === 'boolean') return ['true', 'false'].includes(raw.trim().toLowerCase()) ? raw.trim().toLowerCase() === 'true' : raw;
+  if (kind === 'flag') {
+    const flag = raw.trim().toLowerCase();
+    return flag === 'true' || flag === '1' ? true : flag === 'false' || flag === '0' ? false : raw;
+  }
   if (kind === 'list') return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   return raw;
 }

@@ -27,6 +27,9 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'media',
   'uploads',
   'tracing.captureContent',
+  // per upload (routes/batch-upload.ts)
+  'batch',
+  'vertex.labels',
   // logger.level (main.ts)
   'logging.level',
 ];

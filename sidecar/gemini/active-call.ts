@@ -2,6 +2,8 @@
 export interface GeminiCallOptions {
   apiKey?: string;
   signal?: AbortSignal;
+  /** Vertex AI request labels (cost attribution); the Developer API has none. */
+  labels?: Record<string, string>;
 }
 
 /** One call in progress: its combined signal, the overall deadline, and the keys it used (for redaction). */
@@ -12,6 +14,7 @@ export interface ActiveCall {
   started: number;
   usedKeys: Set<string>;
   callerKey: string | undefined;
+  labels: Record<string, string> | undefined;
   /** Ends the trace of the successful attempt whose body is being read, once it has been. */
   attemptDone?: () => void;
   /** Releases the total-timeout timer once the call is over. */
@@ -41,6 +44,7 @@ export function beginCall(call: GeminiCallOptions, totalTimeoutMs: number): Acti
     started: Date.now(),
     usedKeys: new Set(),
     callerKey: call.apiKey,
+    labels: call.labels,
     end: () => {
       clearTimeout(timer);
       clientSignal?.removeEventListener('abort', onClientAbort);

@@ -5,6 +5,8 @@ import type { SidecarMetrics } from '../observability/metrics';
 import { upstreamAttemptTracer } from '../observability/upstream-span';
 import { trace } from '@opentelemetry/api';
 import { GeminiClient, type KeyEvent } from './gemini-client';
+import type { GeminiBackend } from './backends/gemini-backend';
+import { backendKeys, createGeminiBackend } from './backends/create-backend';
 
 /** GEMINI_API_KEY and GEMINI_API_KEYS: the keys that stay in the pool whatever the key file says. */
 function fixedKeys(config: SidecarConfig): string[] {
@@ -41,9 +43,11 @@ export function createGeminiClient(
   logger: Logger,
   running: () => SidecarConfig = () => config,
   fileKeys: readonly string[] = keysOfFile(config),
+  backend: GeminiBackend = createGeminiBackend(config, logger),
 ): GeminiClient {
   const client = new GeminiClient({
     ...config.gemini,
+    backend,
     get retry() {
       return running().gemini.retry;
     },
@@ -56,9 +60,9 @@ export function createGeminiClient(
     get invalidKeyCooldownMs() {
       return running().gemini.invalidKeyCooldownMs;
     },
-    keys: [...fixedKeys(config), ...fileKeys],
+    keys: [...fixedKeys(config), ...fileKeys, ...backendKeys(config)],
     onAttempt: (outcome) => metrics.upstreamAttempts.inc({ outcome }),
-    traceAttempt: upstreamAttemptTracer(trace.getTracer('openai-gemini-sidecar'), config.gemini.baseUrl),
+    traceAttempt: upstreamAttemptTracer(trace.getTracer('openai-gemini-sidecar'), backend.baseUrl),
     onKeyEvent: (event) => logKeyEvent(logger, event),
   });
   if (client.keyPool) metrics.observeKeyPool(client.keyPool);

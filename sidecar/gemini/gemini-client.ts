@@ -11,12 +11,16 @@ import { KeyPool, keyFingerprint } from './key-pool';
 import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy';
 import { beginCall, type ActiveCall, type GeminiCallOptions } from './active-call';
 import { isRetryableTransport, transportError } from './transport-error';
+import { parseModelCall, type GeminiBackend } from './backends/gemini-backend';
+import { developerApiBackend } from './backends/developer-api';
 
 
 /** Connection, timeout and retry settings of the upstream client (a slice of the sidecar config). */
 export interface GeminiClientOptions {
   baseUrl: string;
   apiVersion: string;
+  /** The API dialect (Developer API or Vertex AI); default: the Developer API at baseUrl/apiVersion. */
+  backend?: GeminiBackend;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -42,6 +46,23 @@ export type KeyEvent =
   | { fingerprint: string; state: 'invalid'; benched: boolean; ms: number }
   | { fingerprint: string; state: 'active' };
 
+/** How a Files / Batch API call differs from a model call: another path root, extra headers, a raw body. */
+export interface UpstreamRequestOptions {
+  /** Google serves uploads under /upload/{version} and downloads under /download/{version}. */
+  root?: 'upload' | 'download';
+  /** A path (with query) on the Gemini origin, used as is: the resumable upload URL Gemini handed out. */
+  originPath?: string;
+  headers?: Record<string, string>;
+  /** Sent as is instead of a JSON body. */
+  raw?: Uint8Array;
+}
+
+/** A JSON answer with its headers (the upload protocol answers in headers). */
+export interface UpstreamJson {
+  json: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** How long a pool key that answered 429 without a RetryInfo rests. */
 const DEFAULT_COOLDOWN_MS = 60_000;
@@ -53,13 +74,15 @@ const DEFAULT_COOLDOWN_MS = 60_000;
 export class GeminiClient {
   readonly keyPool: KeyPool | undefined;
   private readonly dispatcher: Agent;
+  readonly backend: GeminiBackend;
   private readonly origin: string;
-  private readonly basePath: string;
+  // Files and Batch API calls (upload/download roots) exist on the Developer API only; routes refuse them on Vertex.
+  private readonly rootPath: string;
 
   constructor(private readonly options: GeminiClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.origin = base.origin;
-    this.basePath = `${base.pathname.replace(/\/+$/, '')}/${options.apiVersion}`;
+    this.backend = options.backend ?? developerApiBackend(options);
+    this.origin = new URL(this.backend.baseUrl).origin;
+    this.rootPath = new URL(options.baseUrl).pathname.replace(/\/+$/, '');
     this.keyPool = options.keys && options.keys.length > 0 ? new KeyPool(options.keys) : undefined;
     this.dispatcher = new Agent({
       connect: { timeout: options.connectTimeoutMs },
@@ -69,9 +92,9 @@ export class GeminiClient {
     });
   }
 
-  /** Whether the sidecar calls Gemini with its own keys (then callers need none). */
+  /** Whether the sidecar calls Gemini with its own keys or Vertex credentials (then callers need none). */
   get hasServerKeys(): boolean {
-    return this.keyPool !== undefined;
+    return this.keyPool !== undefined || this.backend.tokens !== undefined;
   }
 
   /** `POST models/{model}:generateContent` → the parsed JSON body. */
@@ -99,6 +122,37 @@ export class GeminiClient {
     }
   }
 
+  /** Files and Batch API calls: `{method} {path}` (under /upload or /download when asked) → JSON body and headers. */
+  async requestJson(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, call: GeminiCallOptions, options: UpstreamRequestOptions = {}): Promise<UpstreamJson> {
+    const active = beginCall(call, this.options.totalTimeoutMs);
+    try {
+      const response = await this.send(method, path, active, body, options);
+      const text = await response.body.text().catch((error: unknown) => {
+        throw transportError(error, active, this.options);
+      });
+      return { json: text.trim() === '' ? {} : parseJson(text, 'Gemini answered with a body that is not JSON.'), headers: response.headers };
+    } finally {
+      active.end();
+    }
+  }
+
+  /** `GET {path}` under /download: the body as it arrives (a batch's results file), for as long as the caller reads. */
+  async download(path: string, call: GeminiCallOptions): Promise<AsyncGenerator<Buffer>> {
+    const active = beginCall(call, this.options.totalTimeoutMs);
+    try {
+      const response = await this.send('GET', path, active, undefined, { root: 'download' });
+      return this.bytes(response.body, active);
+    } catch (error) {
+      active.end();
+      throw error;
+    }
+  }
+
+  /** The origin the client calls, to check an upload URL Gemini hands out before a key is sent to it. */
+  get upstreamOrigin(): string {
+    return this.origin;
+  }
+
   /** `POST models/{model}:streamGenerateContent?alt=sse`; resolves once headers say 200, then yields each chunk. */
   async streamGenerateContent(model: string, body: unknown, call: GeminiCallOptions): Promise<AsyncGenerator<unknown>> {
     const active = beginCall(call, this.options.totalTimeoutMs);
@@ -117,20 +171,34 @@ export class GeminiClient {
     return this.keyPool?.next()?.key;
   }
 
+  /** The header a native (passthrough) call authenticates with on the sidecar's credentials: a Vertex token or a pool key. */
+  async nativeCredential(signal?: AbortSignal): Promise<{ header: Record<string, string>; secret: string } | undefined> {
+    if (this.backend.tokens) {
+      const token = await this.backend.tokens.token(signal);
+      return { header: { authorization: `Bearer ${token}` }, secret: token };
+    }
+    const key = this.leaseKey();
+    return key === undefined ? undefined : { header: { 'x-goog-api-key': key }, secret: key };
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, active: ActiveCall, body?: unknown) {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, active: ActiveCall, body?: unknown, options: UpstreamRequestOptions = {}) {
+    const modelCall = parseModelCall(path);
+    const payload =
+      options.raw ?? (body === undefined ? undefined : JSON.stringify(modelCall ? this.backend.adaptBody(modelCall.method, body, active.labels) : body));
     const scope = /^models\/([^:?]+)/.exec(path)?.[1] ?? '';
+    const fullPath =
+      options.originPath ?? (options.root ? `${this.rootPath}/${options.root}/${this.options.apiVersion}/${path}` : this.backend.path(path));
     for (let attempt = 1; ; attempt++) {
-      const key = this.keyFor(active, scope);
-      active.usedKeys.add(key);
+      const credential = await this.credentialFor(active, scope);
+      active.usedKeys.add(credential.secret);
+      const key = credential.secret;
       let failure: Error;
       let decision: RetryDecision;
-      const fullPath = `${this.basePath}/${path}`;
       const traced = this.options.traceAttempt?.(method, fullPath);
       try {
         const response = await this.dispatcher.request({
@@ -139,8 +207,9 @@ export class GeminiClient {
           method,
           headers: {
             ...traced?.headers,
-            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-            'x-goog-api-key': key,
+            ...(payload === undefined || options.raw ? {} : { 'content-type': 'application/json' }),
+            ...options.headers,
+            ...credential.header,
           },
           body: payload,
           signal: active.signal,
@@ -153,6 +222,10 @@ export class GeminiClient {
           return response;
         }
         failure = await this.errorFromResponse(response, active);
+        // On Vertex a 401 is about the sidecar's own token, not the caller: a credential failure, not the caller's 401.
+        if (response.statusCode === 401 && this.backend.tokens) {
+          failure = new UpstreamError(`Vertex AI rejected the sidecar's access token: ${failure.message}`, { status: 502, type: 'api_error', code: 'upstream_credentials_rejected' });
+        }
         traced?.end({ status: response.statusCode });
         decision = this.afterErrorStatus(failure, response.statusCode, key, scope, attempt, active);
       } catch (error) {
@@ -191,6 +264,23 @@ export class GeminiClient {
       { attempt, elapsedMs: Date.now() - active.started, status, requestedDelayMs, otherKeyReady: pool?.hasReadyKeyBesides(key, scope) ?? false },
       this.options.retry,
     );
+  }
+
+  /** The header authenticating one attempt: a Vertex bearer token, else an API key; `secret` is redacted from errors. */
+  private async credentialFor(active: ActiveCall, scope: string): Promise<{ header: Record<string, string>; secret: string }> {
+    const tokens = this.backend.tokens;
+    if (!tokens) {
+      const key = this.keyFor(active, scope);
+      return { header: { 'x-goog-api-key': key }, secret: key };
+    }
+    let token: string;
+    try {
+      token = await tokens.token(active.signal);
+    } catch (error) {
+      if (error instanceof SidecarError) throw error;
+      throw transportError(error, active, this.options);
+    }
+    return { header: { authorization: `Bearer ${token}` }, secret: token };
   }
 
   private keyFor(active: ActiveCall, scope: string): string {
@@ -243,6 +333,17 @@ export class GeminiClient {
       Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
     );
     return redactKeys(error, active.usedKeys);
+  }
+
+  private async *bytes(body: Readable, active: ActiveCall): AsyncGenerator<Buffer> {
+    try {
+      for await (const part of body as AsyncIterable<Buffer>) yield part;
+    } catch (error) {
+      throw transportError(error, active, this.options);
+    } finally {
+      body.destroy();
+      active.end();
+    }
   }
 
   private async *chunks(body: Readable, active: ActiveCall): AsyncGenerator<unknown> {

@@ -1,7 +1,7 @@
 import type { AuthMode } from '../config/caller-auth';
 
 /** How upstream calls get their Gemini key. */
-export type KeyMode = 'server-key' | 'key-pool' | 'caller';
+export type KeyMode = 'server-key' | 'key-pool' | 'caller' | 'vertex-adc' | 'vertex-express';
 
 /** The start-up log line on the key and auth modes in force: fields and message. */
 export interface KeyModeLine {
@@ -48,5 +48,23 @@ export function describeKeyMode(keyFingerprints: readonly string[], authMode: Au
     authMode,
     keyFingerprints: fingerprints,
     message: `Gemini key: a pool of ${fingerprints.length} keys used round-robin (fingerprints ${fingerprints.join(', ')}); ${CALLERS_IGNORED}${auth}`,
+  };
+}
+
+/** The start-up line for the Vertex backend: OAuth tokens from Application Default Credentials, or an express-mode key. */
+export function describeVertexMode(
+  authMode: AuthMode,
+  vertex: { auth: 'adc' | 'express'; project: string | undefined; location: string; baseUrl: string; keyFingerprints: readonly string[] },
+): KeyModeLine {
+  const where = vertex.auth === 'adc' ? `project ${vertex.project ?? "from the credentials"}, location ${vertex.location}, ${vertex.baseUrl}` : vertex.baseUrl;
+  const credential =
+    vertex.auth === 'adc'
+      ? 'OAuth access tokens from Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, else the metadata server: GKE Workload Identity)'
+      : `an express-mode API key (fingerprint ${vertex.keyFingerprints[0] ?? '?'})`;
+  return {
+    keyMode: vertex.auth === 'adc' ? 'vertex-adc' : 'vertex-express',
+    authMode,
+    keyFingerprints: [...vertex.keyFingerprints],
+    message: `Vertex AI (${where}) with ${credential}; ${CALLERS_IGNORED}. ${AUTH_MODE_TEXT[authMode]}`,
   };
 }

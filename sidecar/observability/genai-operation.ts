@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type AttributeValue, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { GEN_AI_PROVIDER } from './metric-buckets';
+import type { TokenUsage } from '../spend/token-usage';
 import { errorTypeOf } from './error-type';
 import type { SidecarMetrics } from './metrics';
 import { observeWithExemplar } from './observe';
@@ -13,6 +13,8 @@ export interface OperationStart {
   /** The Gemini model called (after aliases and prefix stripping). */
   model: string;
   stream: boolean;
+  /** Who the request is billed to (consumer-identity.ts): the `user.id` span attribute and the spend metrics. */
+  consumer?: string;
   /** `gen_ai.request.*` attributes (temperature, max_tokens ...), already semconv-named. */
   attributes?: Record<string, AttributeValue | undefined>;
 }
@@ -22,8 +24,13 @@ export interface OperationResult {
   responseId?: string;
   responseModel?: string;
   finishReasons?: readonly string[];
-  inputTokens?: number;
-  outputTokens?: number;
+  /** Token usage as Gemini reported it; absent when it reported none (then no token metric is recorded). */
+  usage?: TokenUsage;
+  /**
+   * `usage` was estimated by the sidecar (Gemini's batchEmbedContents reports none): semconv forbids estimates in the
+   * token metric and span attributes, so it only feeds the spend metrics, whose cost is an estimate anyway.
+   */
+  usageEstimated?: boolean;
 }
 
 /**
@@ -46,14 +53,15 @@ export class GenAIOperation {
   ) {
     this.labels = {
       gen_ai_operation_name: start.operation,
-      gen_ai_provider_name: GEN_AI_PROVIDER,
+      gen_ai_provider_name: metrics.provider,
       gen_ai_request_model: metrics.modelLabel(start.model),
     };
     const attributes: Record<string, AttributeValue> = {
       'gen_ai.operation.name': start.operation,
-      'gen_ai.provider.name': GEN_AI_PROVIDER,
+      'gen_ai.provider.name': metrics.provider,
       'gen_ai.request.model': start.model,
     };
+    if (start.consumer !== undefined) attributes['user.id'] = start.consumer;
     for (const [key, value] of Object.entries(start.attributes ?? {})) if (value !== undefined) attributes[key] = value;
     this.span = tracer.startSpan(`${start.operation} ${start.model}`, { kind: SpanKind.CLIENT, attributes });
     this.context = trace.setSpan(context.active(), this.span);
@@ -84,20 +92,37 @@ export class GenAIOperation {
     if (result.responseId) span.setAttribute('gen_ai.response.id', result.responseId);
     if (result.responseModel) span.setAttribute('gen_ai.response.model', result.responseModel);
     if (result.finishReasons?.length) span.setAttribute('gen_ai.response.finish_reasons', [...result.finishReasons]);
-    if (result.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', result.inputTokens);
-    if (result.outputTokens !== undefined) span.setAttribute('gen_ai.usage.output_tokens', result.outputTokens);
+    const usage = result.usageEstimated ? undefined : result.usage;
+    if (usage) {
+      span.setAttributes({
+        'gen_ai.usage.input_tokens': usage.input,
+        'gen_ai.usage.output_tokens': usage.output,
+        'gen_ai.usage.cache_read.input_tokens': usage.cached,
+        'gen_ai.usage.reasoning.output_tokens': usage.reasoning,
+      });
+    }
     observeWithExemplar(this.metrics.operationDuration, this.metrics.openMetrics, { ...this.labels, error_type: '' }, this.elapsed(), span.spanContext());
     for (const reason of result.finishReasons ?? []) this.metrics.finishReasons.inc({ finish_reason: reason });
     const tokenLabels = { ...this.labels, gen_ai_response_model: this.metrics.modelLabel(result.responseModel ?? this.start.model) };
-    if (result.inputTokens !== undefined) this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'input' }, result.inputTokens);
-    if (result.outputTokens !== undefined) this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'output' }, result.outputTokens);
+    if (usage) {
+      this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'input' }, usage.input);
+      this.metrics.tokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'output' }, usage.output);
+    }
+    if (result.usage) {
+      const cost = this.metrics.spend.record(this.start.consumer ?? 'anonymous', this.start.model, result.responseModel, result.usage);
+      if (cost) span.setAttribute('gemini_sidecar.cost.usd', cost.usd);
+    }
     span.end();
   }
 
-  /** Ends the operation with an error (or a client that went away). */
-  fail(error: unknown): void {
+  /**
+   * Ends the operation with an error (or a client that went away). `usage` is what a stream reported before it broke:
+   * Gemini bills the tokens it generated, so they still count for the consumer's spend.
+   */
+  fail(error: unknown, usage?: TokenUsage): void {
     if (this.ended) return;
     this.end();
+    if (usage) this.metrics.spend.record(this.start.consumer ?? 'anonymous', this.start.model, undefined, usage);
     const errorType = errorTypeOf(error);
     if (errorType === 'cancelled') this.metrics.clientDisconnects.inc({ stream: String(this.start.stream) });
     this.span.setAttribute('error.type', errorType);

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
-import { GEN_AI_DURATION_BUCKETS, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
+import { DEFAULT_SPEND_OPTIONS, SpendMeter, type SpendOptions } from '../spend/spend-meter';
+import { GEN_AI_DURATION_BUCKETS, GEN_AI_PROVIDER, GEN_AI_TOKEN_BUCKETS, OTHER_MODEL } from './metric-buckets';
 
 type OperationLabels = 'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model';
 
@@ -20,6 +21,10 @@ export interface SidecarMetrics {
   dummySignatures: Counter;
   configReloads: Counter<'result'>;
   apiKeysFileReloads: Counter<'result'>;
+  /** `gen_ai.provider.name` of the backend: gcp.gemini (Developer API) or gcp.vertex_ai. */
+  provider: string;
+  /** Per-consumer tokens, estimated cost and budgets. */
+  spend: SpendMeter;
   /** The allow-listed label value for a model name. */
   modelLabel(model: string | undefined): string;
   /** Exposes the state of each pool key (by fingerprint; the pool size bounds the series). */
@@ -32,6 +37,10 @@ export interface MetricsOptions {
   models: readonly string[];
   version: string;
   defaultMetrics?: boolean;
+  /** `gen_ai.provider.name`; default gcp.gemini. */
+  provider?: string;
+  /** Consumer label bounds, budgets and operator price rows (config `consumers`, `pricing`). */
+  spend?: SpendOptions;
 }
 
 /** Creates the registry and instruments: GenAI semconv v1.41.1 names in Prometheus form, semconv buckets. */
@@ -42,6 +51,7 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
   const exemplars = options.openMetrics;
   const operationLabels = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'] as const;
   const allowed = new Set(options.models);
+  const modelLabel = (model: string | undefined) => (model && allowed.has(model) ? model : OTHER_MODEL);
   const metrics: SidecarMetrics = {
     registry,
     openMetrics: options.openMetrics,
@@ -130,7 +140,9 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
       labelNames: ['result'],
       registers,
     }),
-    modelLabel: (model) => (model && allowed.has(model) ? model : OTHER_MODEL),
+    provider: options.provider ?? GEN_AI_PROVIDER,
+    spend: new SpendMeter(registers, options.spend ?? DEFAULT_SPEND_OPTIONS, modelLabel),
+    modelLabel,
     observeKeyPool: (pool) => {
       new Gauge({
         name: 'gemini_sidecar_api_key_state',
@@ -154,11 +166,11 @@ export function createMetrics(options: MetricsOptions): SidecarMetrics {
   }
   const buildInfo = new Gauge({
     name: 'gemini_sidecar_build_info',
-    help: 'Always 1; labels carry the sidecar and Node.js versions.',
-    labelNames: ['version', 'node_version'],
+    help: 'Always 1; labels carry the sidecar and Node.js versions and the price table the cost metrics use.',
+    labelNames: ['version', 'node_version', 'price_table_version'],
     registers,
   });
-  buildInfo.set({ version: options.version, node_version: process.version }, 1);
+  buildInfo.set({ version: options.version, node_version: process.version, price_table_version: metrics.spend.version }, 1);
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   return metrics;
 }

@@ -21,6 +21,14 @@ export function createTelemetry(config: SidecarConfig, options: { defaultMetrics
     models: [...config.metrics.models, ...aliasTargets],
     version,
     defaultMetrics: options.defaultMetrics ?? config.metrics.defaultMetrics,
+    provider: config.vertex.enabled ? 'gcp.vertex_ai' : 'gcp.gemini',
+    spend: {
+      allow: config.consumers.allow,
+      maxConsumers: config.consumers.maxConsumers,
+      dailyBudgetUsd: config.consumers.dailyBudgetUsd,
+      budgets: config.consumers.budgets,
+      prices: config.pricing.prices,
+    },
   });
   return { metrics, tracer: trace.getTracer('openai-gemini-sidecar', version) };
 }

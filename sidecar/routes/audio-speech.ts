@@ -11,7 +11,8 @@ import type { GeminiGenerateContentResponse } from '../translate/chat-completion
 import { geminiUsageToOpenAI } from '../translate/chat-completions/usage';
 import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { tokenUsageFromGemini, type TokenUsage } from '../spend/token-usage';
 import { endFailedStream } from './stream-failure';
 
 interface Call {
@@ -29,7 +30,12 @@ export function audioSpeechHandler(deps: AppDeps): RequestHandler {
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: translated.stream });
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'generate_content',
+      model: translated.model,
+      stream: translated.stream,
+      consumer: consumerOf(res),
+    });
     if (translated.stream) await streamSpeech(deps, res, translated, call, operation);
     else await unarySpeech(deps, res, translated, call, operation);
   };
@@ -41,7 +47,7 @@ async function unarySpeech(deps: AppDeps, res: Response, translated: TranslatedS
   const parts = response ? speechAudioParts(response) : [];
   if (!response || parts.length === 0) {
     const error = response ? noAudioError(response) : badResponse();
-    operation.fail(error);
+    operation.fail(error, billedUsage(response));
     throw error;
   }
   let audio: Buffer;
@@ -49,7 +55,7 @@ async function unarySpeech(deps: AppDeps, res: Response, translated: TranslatedS
     const pcm = parts.map((part) => atSpeechRate(geminiAudioToPcm(part)));
     audio = SpeechEncoder.encodeAll(translated.format, Buffer.concat(pcm.map((slice) => slice.samples)));
   } catch (error) {
-    operation.fail(error);
+    operation.fail(error, billedUsage(response));
     throw error;
   }
   succeed(operation, res, response);
@@ -84,13 +90,18 @@ async function streamSpeech(deps: AppDeps, res: Response, translated: Translated
     succeed(operation, res, last);
     sse.end();
   } catch (thrown) {
-    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model });
+    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model, usage: billedUsage(last) });
   }
 }
 
 function succeed(operation: GenAIOperation, res: Response, response: GeminiGenerateContentResponse): void {
   const usage = geminiUsageToOpenAI(response.usageMetadata);
   const finishReasons = ['stop'];
-  operation.succeed({ responseId: response.responseId ?? undefined, responseModel: response.modelVersion ?? undefined, finishReasons, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+  operation.succeed({ responseId: response.responseId ?? undefined, responseModel: response.modelVersion ?? undefined, finishReasons, usage: billedUsage(response) });
   describeRequest(res, { finishReasons, usage });
+}
+
+/** What Gemini reported it used (billed even when no audio came back); undefined when it reported nothing. */
+function billedUsage(response: GeminiGenerateContentResponse | undefined): TokenUsage | undefined {
+  return response?.usageMetadata ? tokenUsageFromGemini(response.usageMetadata) : undefined;
 }

@@ -18,7 +18,8 @@ import { readCandidateContent } from '../translate/chat-completions/candidate-co
 import type { GeminiGenerateContentResponse, GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { tokenUsageFromGemini, type TokenUsage } from '../spend/token-usage';
 import { endFailedStream } from './stream-failure';
 
 interface Call {
@@ -36,7 +37,12 @@ export function audioTranscriptionsHandler(deps: AppDeps, task: TranscriptionTas
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: translated.stream });
+    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+      operation: 'generate_content',
+      model: translated.model,
+      stream: translated.stream,
+      consumer: consumerOf(res),
+    });
     const language = parsed.request.language ? languageName(parsed.request.language) : undefined;
     if (translated.stream) await streamTranscript(deps, res, translated, call, operation);
     else await unaryTranscript(deps, res, translated, call, operation, language);
@@ -75,7 +81,7 @@ async function unaryTranscript(
   const refusal = text.trim() === '' ? geminiRefusalReason(response) : undefined;
   if (refusal) {
     const error = new InvalidRequestError(`Gemini refused to transcribe the audio (${refusal}).`, 'file', 'content_policy_violation');
-    operation.fail(error);
+    operation.fail(error, billedUsage(response.usageMetadata));
     throw error;
   }
   const usage = geminiUsageToTranscription(response.usageMetadata);
@@ -113,7 +119,7 @@ async function streamTranscript(deps: AppDeps, res: Response, translated: Transl
     if (last) succeed(operation, res, last, usage);
     sse.done();
   } catch (thrown) {
-    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model });
+    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model, usage: billedUsage(usage) });
   }
 }
 
@@ -126,6 +132,11 @@ function transcriptText(response: GeminiGenerateContentResponse): string {
 function succeed(operation: GenAIOperation, res: Response, response: GeminiGenerateContentResponse, usage: GeminiUsage | null | undefined): void {
   const tokens = geminiUsageToTranscription(usage);
   const finishReasons = ['stop'];
-  operation.succeed({ responseId: response.responseId ?? undefined, responseModel: response.modelVersion ?? undefined, finishReasons, inputTokens: tokens.input_tokens, outputTokens: tokens.output_tokens });
+  operation.succeed({ responseId: response.responseId ?? undefined, responseModel: response.modelVersion ?? undefined, finishReasons, usage: billedUsage(usage) });
   describeRequest(res, { finishReasons, usage: { prompt_tokens: tokens.input_tokens, completion_tokens: tokens.output_tokens, total_tokens: tokens.total_tokens } });
+}
+
+/** What Gemini reported it used (a refused transcript included: Gemini bills it); undefined when it reported nothing. */
+function billedUsage(usage: GeminiUsage | null | undefined): TokenUsage | undefined {
+  return usage ? tokenUsageFromGemini(usage) : undefined;
 }

@@ -18,11 +18,15 @@ import { badResponse } from './gemini-call';
 import { generateTranslated, openTranslatedStream } from './chat-upstream';
 import { endFailedStream } from './stream-failure';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { vertexLabelsFor } from './vertex-labels';
+import { tokenUsageFromGemini } from '../spend/token-usage';
+import type { GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 
 interface Call {
   apiKey: string | undefined;
   signal: AbortSignal;
+  labels?: Record<string, string>;
 }
 
 /** `POST /v1/chat/completions`: the only code joining HTTP, translation and the Gemini client for chat. */
@@ -39,7 +43,8 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: deps.config.models.fanOutCandidates,
     });
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    const { labels, used } = vertexLabelsFor(deps, req, request);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     describeRequest(res, { model: parsed.request.model, stream: translated.stream });
     reportDummySignatures(deps, translated.model, translated.dummySignatures);
     const context: ResponseContext = {
@@ -53,10 +58,11 @@ export function chatCompletionsHandler(deps: AppDeps): RequestHandler {
       operation: 'chat',
       model: translated.model,
       stream: translated.stream,
+      consumer: consumerOf(res),
       attributes: chatSpanAttributes(request, deps.config.tracing.captureContent),
     });
-    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal }, operation);
-    else await unaryCompletion(deps, res, translated, context, { apiKey, signal }, operation);
+    if (translated.stream) await streamCompletion(deps, res, translated, context, { apiKey, signal, labels }, operation);
+    else await unaryCompletion(deps, res, translated, context, { apiKey, signal, labels }, operation);
   };
 }
 
@@ -84,7 +90,7 @@ async function unaryCompletion(
     responseId: parsed.responseId ?? undefined,
     responseModel: parsed.modelVersion ?? undefined,
     finishReasons,
-    ...(parsed.usageMetadata ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens } : {}),
+    ...(parsed.usageMetadata ? { usage: tokenUsageFromGemini(parsed.usageMetadata) } : {}),
   });
   describeRequest(res, { finishReasons, usage: completion.usage });
   res.json(completion);
@@ -102,9 +108,12 @@ async function streamCompletion(
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
+  // Gemini repeats cumulative usageMetadata on every chunk: the last one is the request's usage.
+  let lastUsage: GeminiUsage | undefined;
   try {
     for await (const parsed of upstream.chunks) {
       operation.chunk();
+      if (parsed.usageMetadata) lastUsage = parsed.usageMetadata;
       const full = sse.sendAll(translator.push(parsed));
       if (full) await full;
     }
@@ -118,12 +127,12 @@ async function streamCompletion(
       responseId: translator.responseId,
       responseModel: translator.modelVersion,
       finishReasons: translator.finishReasons,
-      ...(usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } : {}),
+      ...(lastUsage ? { usage: tokenUsageFromGemini(lastUsage) } : {}),
     });
     describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
   } catch (thrown) {
-    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model });
+    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model, usage: lastUsage && tokenUsageFromGemini(lastUsage) });
   } finally {
     upstream.close();
     if (translator.warnings.length > 0) {

@@ -24,12 +24,15 @@ import { generateTranslated, openTranslatedStream, type OpenedStream } from './c
 import { interleave } from './fan-out';
 import { badResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { vertexLabelsFor } from './vertex-labels';
+import { sumTokenUsage, tokenUsageFromGemini, type TokenUsage } from '../spend/token-usage';
 import { endFailedStream } from './stream-failure';
 
 interface Call {
   apiKey: string | undefined;
   signal: AbortSignal;
+  labels?: Record<string, string>;
 }
 
 /** What the unary and streamed paths share: the plan, one translated chat request per prompt, the response context. */
@@ -56,7 +59,8 @@ export function completionsHandler(deps: AppDeps): RequestHandler {
     const first = translated[0]!;
     // The least thinking is the sidecar's default, not the caller's choice: a model without a knob draws no warning for it.
     const warnings = first.warnings.filter((param) => param !== 'reasoning_effort' || request.reasoning_effort != null);
-    reportIgnoredParams(deps, res, first.model, parsed.unknownKeys, [...asChat.warnings, ...warnings]);
+    const { labels, used } = vertexLabelsFor(deps, req, request);
+    reportIgnoredParams(deps, res, first.model, parsed.unknownKeys, [...asChat.warnings, ...warnings].filter((param) => !used.includes(param)));
     describeRequest(res, { model: parsed.request.model, stream: first.stream });
     const plan: Plan = {
       asChat,
@@ -64,11 +68,12 @@ export function completionsHandler(deps: AppDeps): RequestHandler {
       model: first.model,
       context: { model: parsed.request.model, created: Math.floor(Date.now() / 1000), fallbackId: `chatcmpl-${randomUUID().replaceAll('-', '')}` },
     };
-    const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };
+    const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal), labels };
     const operation = new GenAIOperation(deps.metrics, deps.tracer, {
       operation: 'text_completion',
       model: first.model,
       stream: first.stream,
+      consumer: consumerOf(res),
       attributes: chatSpanAttributes(asChat.chatRequests[0]!, deps.config.tracing.captureContent),
     });
     if (first.stream) await streamCompletions(deps, res, plan, call, operation);
@@ -96,7 +101,8 @@ async function unaryCompletions(deps: AppDeps, res: Response, plan: Plan, call: 
   choices.sort((left, right) => left.index - right.index);
   const usage = sumOpenAIUsage(usages);
   const finishReasons = choices.flatMap((choice) => (choice.finish_reason ? [choice.finish_reason] : []));
-  operation.succeed({ responseId: responses[0]?.responseId ?? undefined, responseModel: responses[0]?.modelVersion ?? undefined, finishReasons, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+  const billed = sumTokenUsage(responses.map((response) => (response?.usageMetadata ? tokenUsageFromGemini(response.usageMetadata) : undefined)));
+  operation.succeed({ responseId: responses[0]?.responseId ?? undefined, responseModel: responses[0]?.modelVersion ?? undefined, finishReasons, ...(billed ? { usage: billed } : {}) });
   describeRequest(res, { finishReasons, usage });
   const body: OpenAITextCompletion = { id: completionIdFromChat(id ?? plan.context.fallbackId), object: 'text_completion', created: plan.context.created, model: plan.context.model, choices, usage };
   res.json(body);
@@ -116,9 +122,12 @@ async function streamCompletions(deps: AppDeps, res: Response, plan: Plan, call:
   const renderers = plan.translated.map((_, promptIndex) => new ChatChunkToTextCompletion(placement(plan, promptIndex)));
   const sse = new SseResponse(res);
   sse.open();
+  // Gemini repeats cumulative usageMetadata on every chunk: each prompt's last one is its usage.
+  const lastUsage: Array<TokenUsage | undefined> = plan.translated.map(() => undefined);
   try {
     for await (const [promptIndex, chunk] of interleave(opened.map((stream) => stream.chunks))) {
       operation.chunk();
+      if (chunk.usageMetadata) lastUsage[promptIndex] = tokenUsageFromGemini(chunk.usageMetadata);
       const rendered = translators[promptIndex]!.push(chunk).flatMap((chat) => renderers[promptIndex]!.push(chat) ?? []);
       const full = sse.sendAll(rendered);
       if (full) await full;
@@ -132,11 +141,12 @@ async function streamCompletions(deps: AppDeps, res: Response, plan: Plan, call:
       const id = completionIdFromChat(translators[0]!.responseId ? `chatcmpl-${translators[0]!.responseId}` : plan.context.fallbackId);
       await sse.send({ id, object: 'text_completion', created: plan.context.created, model: plan.context.model, choices: [], usage });
     }
-    operation.succeed({ responseId: translators[0]!.responseId, responseModel: translators[0]!.modelVersion, finishReasons, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+    const billed = sumTokenUsage(lastUsage);
+    operation.succeed({ responseId: translators[0]!.responseId, responseModel: translators[0]!.modelVersion, finishReasons, ...(billed ? { usage: billed } : {}) });
     describeRequest(res, { finishReasons, usage });
     sse.done();
   } catch (thrown) {
-    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: plan.model });
+    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: plan.model, usage: sumTokenUsage(lastUsage) });
   } finally {
     for (const stream of opened) stream.close();
     const warnings = translators.flatMap((translator) => translator.warnings);

@@ -9,11 +9,13 @@ import {
   geminiImagesToOpenAI,
   imagenPredictResponseSchema,
   type GeminiImagesResult,
+  type OpenAIImagesUsage,
 } from '../translate/images/gemini-images-to-openai';
 import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate/images/openai-images-to-gemini';
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
 import { withResolvedModel } from './alias-notice';
-import { abortOnClientClose, describeRequest, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import type { TokenUsage } from '../spend/token-usage';
 import { GenAIOperation } from '../observability/genai-operation';
 
 /** `POST /v1/images/generations`: Gemini image models via `generateContent` (one call per image), Imagen via `:predict`. */
@@ -31,7 +33,12 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
 
 /** Calls the image model, answers the OpenAI ImagesResponse and records the operation (generations and edits). */
 export async function respondWithImages(deps: AppDeps, res: Response, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<void> {
-  const operation = new GenAIOperation(deps.metrics, deps.tracer, { operation: 'generate_content', model: translated.model, stream: false });
+  const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+    operation: 'generate_content',
+    model: translated.model,
+    stream: false,
+    consumer: consumerOf(res),
+  });
   let response;
   try {
     const result = await operation.run(() => callImageModel(deps, translated, call));
@@ -44,7 +51,7 @@ export async function respondWithImages(deps: AppDeps, res: Response, translated
     throw error;
   }
   operation.succeed({
-    ...(response.usage ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } : {}),
+    ...(response.usage ? { usage: imagesUsage(response.usage) } : {}),
   });
   res.json(response);
 }
@@ -75,4 +82,16 @@ function parseUpstream<T>(schema: z.ZodType<T>, raw: unknown): T {
     throw new UpstreamUnreachableError('Gemini answered with an unexpected response shape.', 'upstream_bad_response');
   }
   return result.data;
+}
+
+/** Images usage → billed usage: Gemini's image tokens are output tokens priced at the row's image rate. */
+function imagesUsage(usage: OpenAIImagesUsage): TokenUsage {
+  return {
+    input: usage.input_tokens,
+    output: usage.output_tokens,
+    reasoning: 0,
+    cached: 0,
+    audioInput: 0,
+    imageOutput: usage.output_tokens_details?.image_tokens ?? 0,
+  };
 }

@@ -13,6 +13,7 @@ import {
   type GeminiModel,
 } from '../translate/models/gemini-models-to-openai';
 import { abortOnClientClose } from './request-context';
+import { vertexModelsToGemini } from '../translate/models/vertex-publisher-models';
 
 /** Largest page Gemini serves (https://ai.google.dev/api/models#method:-models.list). */
 const PAGE_SIZE = 1000;
@@ -54,7 +55,7 @@ export function modelsHandlers(deps: AppDeps): { list: RequestHandler; retrieve:
       const model = openaiModelToGemini(id);
       try {
         const raw = await deps.gemini.getJson(`models/${model}`, { apiKey, signal: abortOnClientClose(req, res) });
-        res.json(geminiModelToOpenAI(parse(geminiModelSchema, raw)));
+        res.json(geminiModelToOpenAI(parse(geminiModelSchema, vertexModelsToGemini(raw))));
       } catch (error) {
         if (error instanceof SidecarError && error.status === 404) {
           throw new NotFoundError(`The model '${id}' does not exist.`, 'model_not_found');
@@ -70,7 +71,7 @@ async function fetchAllPages(gemini: GeminiApi, call: { apiKey: string | undefin
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = `pageSize=${PAGE_SIZE}${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`;
-    const list = parse(geminiModelListSchema, await gemini.getJson(`models?${query}`, call));
+    const list = parse(geminiModelListSchema, vertexModelsToGemini(await gemini.getJson(`models?${query}`, call)));
     models.push(...(list.models ?? []));
     pageToken = list.nextPageToken ?? undefined;
     if (!pageToken) break;

@@ -1,8 +1,14 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../server/app-deps';
+import type { Consumer } from '../spend/consumer-identity';
 
 /** Response header listing request parameters that were accepted but not sent to Gemini. */
 export const IGNORED_PARAMS_HEADER = 'x-sidecar-ignored-params';
+
+/** The consumer id the identity middleware (server/consumer-middleware.ts) found for this request. */
+export function consumerOf(res: Response): string {
+  return (res.locals.consumer as Consumer | undefined)?.id ?? 'anonymous';
+}
 
 /** Fields a route adds to the request's access-log line (model, stream, tokens, finish reasons ...). */
 export interface RequestDescription {

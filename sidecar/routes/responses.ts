@@ -20,12 +20,16 @@ import { noticeAlias } from './alias-notice';
 import { responsesSpanAttributes } from './chat-span-attributes';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
-import { abortOnClientClose, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
+import { tokenUsageFromGemini } from '../spend/token-usage';
+import type { GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 import { ResponsesState } from './responses-state';
+import { vertexLabelsFor } from './vertex-labels';
 
 interface Call {
   apiKey: string | undefined;
   signal: AbortSignal;
+  labels?: Record<string, string>;
 }
 
 /** A Responses request translated, with everything the unary and streaming paths share. */
@@ -61,14 +65,15 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       capabilities: capabilities.resolve(resolved.model, apiKey),
       fanOutCandidates: false,
     });
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
+    const { labels, used } = vertexLabelsFor(deps, req, request);
+    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings.filter((param) => !used.includes(param)));
     reportDummySignatures(deps, translated.model, translated.dummySignatures);
-    return { request, translated, tenant };
+    return { request, translated, tenant, labels };
   };
 
   const create: RequestHandler = async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
-    const { request, translated, tenant } = await translate(req, res, apiKey);
+    const { request, translated, tenant, labels } = await translate(req, res, apiKey);
     describeRequest(res, { model: request.model, stream: translated.stream });
     const stored = state.willStore(request);
     if (request.store !== false && !state.configured) res.setHeader('x-sidecar-response-store', 'not-configured');
@@ -79,9 +84,10 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
       operation: 'chat',
       model: translated.model,
       stream: translated.stream,
+      consumer: consumerOf(res),
       attributes: responsesSpanAttributes(request, translated.input, deps.config.tracing.captureContent),
     });
-    const prepared: Prepared = { request, translated, context, settings: echoSettings(request, context), ids: new ItemIds(context.id), call: { apiKey, signal }, operation, tenant };
+    const prepared: Prepared = { request, translated, context, settings: echoSettings(request, context), ids: new ItemIds(context.id), call: { apiKey, signal, labels }, operation, tenant };
     if (translated.stream) await streamResponse(deps, res, prepared, state);
     else await unaryResponse(deps, res, prepared, state);
   };
@@ -123,7 +129,7 @@ async function unaryResponse(deps: AppDeps, res: Response, prepared: Prepared, s
     responseId: parsed.responseId ?? undefined,
     responseModel: parsed.modelVersion ?? undefined,
     finishReasons,
-    ...(parsed.usageMetadata ? { inputTokens: answer.usage.input_tokens, outputTokens: answer.usage.output_tokens } : {}),
+    ...(parsed.usageMetadata ? { usage: tokenUsageFromGemini(parsed.usageMetadata) } : {}),
   });
   describeRequest(res, { finishReasons, usage: chatUsage(answer.usage) });
   await finishStoring(deps, res, prepared, state, response);
@@ -136,12 +142,14 @@ async function streamResponse(deps: AppDeps, res: Response, prepared: Prepared, 
   const translator = new ResponsesStreamTranslator(prepared.settings, context, prepared.ids);
   const sse = new SseResponse(res, true);
   sse.open(res.getHeaders() as Record<string, string>);
+  let lastUsage: GeminiUsage | undefined;
   try {
     await sse.sendAll(translator.start());
     for await (const raw of chunks) {
       operation.chunk();
       const parsed = safeParseGeminiResponse(raw);
       if (!parsed) throw badResponse();
+      if (parsed.usageMetadata) lastUsage = parsed.usageMetadata;
       const full = sse.sendAll(translator.push(parsed));
       if (full) await full;
     }
@@ -160,14 +168,14 @@ async function streamResponse(deps: AppDeps, res: Response, prepared: Prepared, 
       responseId: translator.responseId,
       responseModel: translator.modelVersion,
       finishReasons,
-      ...(usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens } : {}),
+      ...(lastUsage ? { usage: tokenUsageFromGemini(lastUsage) } : {}),
     });
     describeRequest(res, { finishReasons, ...(usage ? { usage: chatUsage(usage) } : {}) });
     sse.end();
   } catch (thrown) {
     const error = deps.lifecycle.errorFor(thrown);
     const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
-    operation.fail(closed ? new ClientClosedError() : error);
+    operation.fail(closed ? new ClientClosedError() : error, lastUsage ? tokenUsageFromGemini(lastUsage) : undefined);
     if (closed) return;
     const rendered = renderOpenAIError(error);
     deps.logger.warn({ err: error, status: rendered.status, model: translated.model }, 'responses stream failed after it started');

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { ClientClosedError } from '../errors/sidecar-error';
 import { renderOpenAIError } from '../errors/render-openai-error';
 import type { GenAIOperation } from '../observability/genai-operation';
+import type { TokenUsage } from '../spend/token-usage';
 import type { AppDeps } from '../server/app-deps';
 import { ShuttingDownError } from '../server/lifecycle';
 import type { SseResponse } from '../streaming/sse-response';
@@ -10,6 +11,7 @@ import { describeRequest } from './request-context';
 /**
  * Ends an SSE answer that failed after it started: a client that left (or was cut by the force stop) ends the
  * operation as cancelled and writes nothing; anything else is logged and sent as a final `data: {"error":…}` frame.
+ * `usage` is what Gemini reported before the stream broke: those tokens are billed, so they still count as spend.
  */
 export function endFailedStream(
   deps: Pick<AppDeps, 'lifecycle' | 'logger'>,
@@ -17,11 +19,11 @@ export function endFailedStream(
   sse: SseResponse,
   operation: GenAIOperation,
   thrown: unknown,
-  context: { signal: AbortSignal; model: string },
+  context: { signal: AbortSignal; model: string; usage?: TokenUsage },
 ): void {
   const error = deps.lifecycle.errorFor(thrown);
   const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || context.signal.aborted);
-  operation.fail(closed ? new ClientClosedError() : error);
+  operation.fail(closed ? new ClientClosedError() : error, context.usage);
   if (closed) {
     deps.logger.debug({ model: context.model }, 'client closed the stream; upstream aborted');
     return;

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
 import { observeWithExemplar } from '../observability/observe';
 import type { RequestDescription } from '../routes/request-context';
+import type { Consumer } from '../spend/consumer-identity';
 
 /** `http_route` label for requests no route matched; the raw path is never a label. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -23,6 +24,7 @@ export function accessLog(logger: Logger, metrics: SidecarMetrics): RequestHandl
       const labels = { http_request_method: req.method, http_route: route, http_response_status_code: String(res.statusCode) };
       observeWithExemplar(metrics.httpServerDuration, metrics.openMetrics, labels, seconds, spanContext);
       const description = res.locals.description as RequestDescription | undefined;
+      const consumer = res.locals.consumer as Consumer | undefined;
       logger.info(
         {
           method: req.method,
@@ -31,6 +33,7 @@ export function accessLog(logger: Logger, metrics: SidecarMetrics): RequestHandl
           status: res.statusCode,
           durationMs: Math.round(seconds * 1e6) / 1e3,
           completed: res.writableFinished,
+          ...(consumer ? { consumer: consumer.id, consumerSource: consumer.source } : {}),
           ...description,
           ...(spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {}),
         },

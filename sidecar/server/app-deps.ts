@@ -1,5 +1,7 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { GeminiCallOptions } from '../gemini/active-call';
+import type { UpstreamJson, UpstreamRequestOptions } from '../gemini/gemini-client';
+import type { GeminiBackend } from '../gemini/backends/gemini-backend';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger';
 import type { SidecarMetrics } from '../observability/metrics';
@@ -18,6 +20,14 @@ export interface GeminiApi {
   readonly hasServerKeys: boolean;
   /** A key of the sidecar's pool for the native passthrough, or undefined. */
   leaseKey(): string | undefined;
+  /** Files and Batch API calls (the OpenAI Files and Batch APIs); stubs that serve only model calls leave them out. */
+  requestJson?(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, call: GeminiCallOptions, options?: UpstreamRequestOptions): Promise<UpstreamJson>;
+  download?(path: string, call: GeminiCallOptions): Promise<AsyncIterable<Buffer>>;
+  readonly upstreamOrigin?: string;
+  /** The sidecar's own credential for a native call (Vertex token or pool key); absent or undefined: none. */
+  nativeCredential?(signal?: AbortSignal): Promise<{ header: Record<string, string>; secret: string } | undefined>;
+  /** The API dialect calls go to (absent: the Developer API). */
+  readonly backend?: GeminiBackend;
 }
 
 /** Everything createApp needs, built once in main.ts and injected. */

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
 import { httpServerSpan } from '../observability/http-server-span';
 import { clientAuth } from './client-auth';
+import { consumerMiddleware } from './consumer-middleware';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
 import { errorMiddleware } from './error-middleware';
@@ -16,6 +17,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpServerSpan(deps.tracer));
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(deps.lifecycle.middleware());
+  app.use(consumerMiddleware(deps));
   app.use((req, _res, next) => next(req.originalUrl.length > deps.config.server.maxUrlBytes ? new UriTooLongError(deps.config.server.maxUrlBytes) : undefined));
   if (deps.config.auth.clientKeys.length > 0) app.use(clientAuth(deps.config.auth.clientKeys));
   app.use(passthroughProxy(deps));

@@ -7,6 +7,8 @@ import { errorMiddleware } from './error-middleware';
 /** Whether the process should receive traffic; flipped off at shutdown. */
 export interface Readiness {
   ready: boolean;
+  /** Upstream credentials usable (Vertex: an access token and the project are known); absent: always. */
+  upstreamReady?: () => boolean;
 }
 
 /** Admin app on ADMIN_PORT: /healthz (alive), /readyz (config loaded, accepting work; never calls Gemini), /metrics. */
@@ -22,7 +24,9 @@ export function createAdminApp(readiness: Readiness, logger: Logger, metrics?: S
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'shutting_down' });
+    const credentials = readiness.upstreamReady?.() ?? true;
+    const status = !readiness.ready ? 'shutting_down' : credentials ? 'ready' : 'credentials_unavailable';
+    res.status(status === 'ready' ? 200 : 503).json({ status });
   });
   app.use((req, _res, next) => next(new NotFoundError(`Unknown admin URL: ${req.method} ${req.path}.`)));
   app.use(errorMiddleware(logger));

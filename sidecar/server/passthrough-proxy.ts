@@ -1,6 +1,6 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { context, propagation } from '@opentelemetry/api';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
@@ -10,6 +10,8 @@ import { silenceHttpProxyDeprecation } from './silence-http-proxy-deprecation';
 
 /** Native Gemini paths proxied untouched (Google's SDKs and curl samples), beside the translated OpenAI routes. */
 const NATIVE_PATH = /^\/(upload\/)?v1beta\/(models|files|cachedContents)(\/|:|$)/;
+/** Vertex paths Google's SDKs send in Vertex mode, served when the backend is Vertex. */
+const VERTEX_NATIVE_PATH = /^\/(v1|v1beta1)\/(projects\/[^/]+\/locations\/[^/]+\/)?publishers\//;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Google-style error body, since the callers of these paths speak the native API. */
@@ -48,19 +50,26 @@ function withoutKeyParam(path: string): string {
 export function passthroughProxy(deps: AppDeps): RequestHandler {
   silenceHttpProxyDeprecation();
   const keys = new WeakMap<IncomingMessage, string>();
+  const credentials = new WeakMap<IncomingMessage, Record<string, string>>();
+  const vertexPaths = new WeakMap<IncomingMessage, string>();
+  const backend = deps.gemini.backend;
   const proxy = createProxyMiddleware<Request, ServerResponse>({
-    target: deps.config.gemini.baseUrl,
+    // A Vertex native path already carries the base URL's own path prefix.
+    target: backend?.nativePath ? new URL(backend.baseUrl).origin : deps.config.gemini.baseUrl,
     changeOrigin: true,
     xfwd: false,
     proxyTimeout: deps.config.gemini.firstByteTimeoutMs,
-    pathRewrite: (path) => withoutKeyParam(path),
+    pathRewrite: (path, req) => vertexPaths.get(req) ?? withoutKeyParam(path),
     // Responses are piped by hand through a redactor: Gemini error bodies quote what they were sent.
     selfHandleResponse: true,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     on: {
       proxyReq: (proxyReq, req) => {
         proxyReq.removeHeader('authorization');
-        proxyReq.setHeader('x-goog-api-key', keys.get(req) ?? '');
+        proxyReq.removeHeader('x-goog-api-key');
+        // The ingress's proof of the hop is a credential of this deployment, not Google's business.
+        proxyReq.removeHeader(deps.config.consumers.ingressSecretHeader);
+        for (const [name, value] of Object.entries(credentials.get(req) ?? { 'x-goog-api-key': keys.get(req) ?? '' })) proxyReq.setHeader(name, value);
         // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
         const carrier: Record<string, string> = {};
         propagation.inject(context.active(), carrier);
@@ -82,7 +91,37 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
       },
     },
   });
+  type NativePath = (pathname: string, search: string) => { path: string } | { unsupported: string };
+  const toVertex = async (req: Request, res: Response, next: NextFunction, nativePath: NativePath): Promise<void> => {
+    const url = new URL(withoutKeyParam(req.originalUrl), 'http://sidecar');
+    const target = nativePath(url.pathname, url.search);
+    if ('unsupported' in target) {
+      nativeError(res, 400, 'INVALID_ARGUMENT', `${target.unsupported} is not available on Vertex AI, the sidecar's backend.`);
+      return;
+    }
+    let credential: { header: Record<string, string>; secret: string } | undefined;
+    try {
+      credential = await deps.gemini.nativeCredential?.();
+    } catch (error) {
+      nativeError(res, 503, 'UNAVAILABLE', (error as Error).message);
+      return;
+    }
+    if (!credential) {
+      nativeError(res, 503, 'UNAVAILABLE', 'The sidecar has no Vertex AI credential for this call.');
+      return;
+    }
+    keys.set(req, credential.secret);
+    credentials.set(req, credential.header);
+    vertexPaths.set(req, target.path);
+    res.locals.routeLabel = 'native';
+    void proxy(req, res, next);
+  };
   return (req, res, next) => {
+    const nativePath = backend?.nativePath?.bind(backend);
+    if (nativePath && (NATIVE_PATH.test(req.path) || VERTEX_NATIVE_PATH.test(req.path))) {
+      void toVertex(req, res, next, nativePath);
+      return;
+    }
     if (!NATIVE_PATH.test(req.path)) {
       next();
       return;

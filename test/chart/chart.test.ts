@@ -721,7 +721,7 @@ describe('values.schema.json', () => {
     const sidecarSchema = z.toJSONSchema(configSchema, { io: 'input' }) as SchemaNode;
     const derivedOrSecret = [
       'server.port', 'server.adminPort', 'server.socketPath', 'server.drainDelayMs', 'server.shutdownTimeoutMs', 'gemini.apiKey', 'gemini.apiKeys', 'auth', 'auth.clientKeys',
-      'auth.trustIngress', 'store.redisUrl', 'store.redisPassword', 'store.encryptionKey',
+      'auth.trustIngress', 'store.redisUrl', 'store.redisPassword', 'store.encryptionKey', 'vertex.apiKey', 'consumers.ingressSecret',
     ];
     const sidecarKeys = schemaKeyPaths(sidecarSchema).filter((path) => !derivedOrSecret.includes(path) && !path.startsWith('models.aliases.'));
     expect(schemaKeyPaths(chartConfig).filter((path) => !path.startsWith('models.aliases.')).sort()).toEqual(sidecarKeys.sort());

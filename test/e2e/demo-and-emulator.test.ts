@@ -60,6 +60,7 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       expect(output).toMatch(/check {4}openai SDK chat\.completions\.parse \(zod schema\) parsed: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
       expect(output).toContain('check    openai SDK responses.create (Responses API) output_text: "Echo: Hello from the Responses API"');
       expect(output).toMatch(/check {4}AI SDK generateObject \(zod schema\) generated: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
+      expect(output).toMatch(/check {4}openai SDK files\.create \+ batches\.create \(Batch API\) ran: completed, 2\/2 lines in file-\S+/);
       expect(output).not.toContain('Warning');
       expect(output).toContain('"keyMode":"caller"');
       expect(output).toContain('pip install openai');

@@ -1,15 +1,15 @@
 import OpenAI from 'openai';
 import { loadRecordedChunks } from '../helpers/recorded-fixtures';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
-import type { SidecarHarness } from '../helpers/sidecar-harness';
+import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
-describe('the official openai SDK against the sidecar', () => {
+describe.each(BACKENDS)('the official openai SDK against the sidecar on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1beta/openai', 'sdk-key');
+    sdk = await startSdkHarness('/v1beta/openai', 'sdk-key', { backend });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -26,7 +26,13 @@ describe('the official openai SDK against the sidecar', () => {
     expect(completion.choices[0]!.message.content).toBe('Echo: 你好');
     expect(completion.choices[0]!.finish_reason).toBe('stop');
     expect(completion.usage!.total_tokens).toBeGreaterThan(0);
-    expect(harness.emulator.lastRequest()!.headers['x-goog-api-key']).toBe('sdk-key');
+    const sent = harness.emulator.lastRequest()!;
+    expect(sent.path).toBe(harness.modelPath('gemini-2.5-flash', 'generateContent'));
+    expect(harness.upstreamCredential(sent)).toBe(harness.expectedCredential('sdk-key'));
+    expect(harness.upstreamCredential(sent)).toBeDefined();
+    // gen_ai.provider.name (semconv): gcp.gemini for the Developer API, gcp.vertex_ai for Vertex.
+    const provider = backend === 'vertex' ? 'gcp.vertex_ai' : 'gcp.gemini';
+    expect(await harness.metrics.registry.metrics()).toMatch(new RegExp(`gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_provider_name="${provider}"`));
   });
 
   it('streams a chat completion with usage', async () => {
@@ -49,6 +55,7 @@ describe('the official openai SDK against the sidecar', () => {
     expect(text).toBe('Echo: count to three please');
     expect(finishReasons.filter((reason) => reason !== null)).toEqual(['stop']);
     expect(usage!.completion_tokens).toBeGreaterThan(0);
+    expect(harness.emulator.lastRequest()!.path).toBe(`${harness.modelPath('gemini-3-flash-preview', 'streamGenerateContent')}?alt=sse`);
   });
 
   it('assembles a stream with the SDK helper', async () => {

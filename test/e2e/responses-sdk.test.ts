@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { BACKENDS, type BackendName } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
   contents: Array<{ role: string; parts: Array<Record<string, unknown>> }>;
@@ -19,13 +20,15 @@ const weatherTool: OpenAI.Responses.FunctionTool = {
   strict: true,
 };
 
-describe('the Responses API through the official openai Node SDK', () => {
+describe.each(BACKENDS)('the Responses API through the official openai Node SDK on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let client: OpenAI;
   const lastGemini = (): GeminiBody => sdk.harness.emulator.lastRequest()!.body as GeminiBody;
+  // Vertex refuses call ids ('Unknown name "id"'), so its adapter drops them.
+  const callId = (id: string): { id?: string } => (backend === 'vertex' ? {} : { id });
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'responses-key');
+    sdk = await startSdkHarness('/v1', 'responses-key', { backend });
     client = sdk.client;
   });
   afterAll(() => sdk.close());
@@ -43,6 +46,9 @@ describe('the Responses API through the official openai Node SDK', () => {
     expect(response.usage).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number), output_tokens_details: { reasoning_tokens: 0 } });
     expect(lastGemini().systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }] });
     expect(lastGemini().contents).toEqual([{ role: 'user', parts: [{ text: 'Hello there' }] }]);
+    const sent = sdk.harness.emulator.lastRequest()!;
+    expect(sent.path).toBe(sdk.harness.modelPath('gemini-2.5-flash', 'generateContent'));
+    expect(sdk.harness.upstreamCredential(sent)).toBe(sdk.harness.expectedCredential('responses-key'));
   });
 
   it('responses.stream: the typed event sequence, deltas that add up, one response.completed with the full output', async () => {
@@ -65,7 +71,7 @@ describe('the Responses API through the official openai Node SDK', () => {
     expect(sequence).toEqual(sequence.map((_, index) => index));
     expect(text).toBe('Echo: Tell me a short story');
     expect(final.output_text).toBe(text);
-    expect(sdk.harness.emulator.lastRequest()!.path).toContain(':streamGenerateContent?alt=sse');
+    expect(sdk.harness.emulator.lastRequest()!.path).toBe(`${sdk.harness.modelPath('gemini-2.5-flash', 'streamGenerateContent')}?alt=sse`);
   });
 
   it('a function tool on Gemini 3, two turns replayed with store: false: the call, then its signature back on the same part', async () => {
@@ -88,7 +94,7 @@ describe('the Responses API through the official openai Node SDK', () => {
     expect(second.output_text).toBe('Result: {"temp":21}');
     const contents = lastGemini().contents;
     expect(contents.map((content) => content.role)).toEqual(['user', 'model', 'user']);
-    expect(contents[1]!.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'Weather in Paris?' }, id: (call as { call_id: string }).call_id }, thoughtSignature: issued[0] }]);
+    expect(contents[1]!.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'Weather in Paris?' }, ...callId((call as { call_id: string }).call_id) }, thoughtSignature: issued[0] }]);
     expect(contents[2]!.parts[0]).toMatchObject({ functionResponse: { name: 'get_weather', response: { temp: 21 } } });
   });
 
@@ -116,15 +122,15 @@ describe('the Responses API through the official openai Node SDK', () => {
       {
         role: 'model',
         parts: [
-          { functionCall: { name: 'get_weather', args: { city: 'Paris [parallel]' }, id: calls[0]!.call_id }, thoughtSignature: signature },
-          { functionCall: { name: 'get_time', args: { city: 'Paris [parallel]' }, id: calls[1]!.call_id } },
+          { functionCall: { name: 'get_weather', args: { city: 'Paris [parallel]' }, ...callId(calls[0]!.call_id) }, thoughtSignature: signature },
+          { functionCall: { name: 'get_time', args: { city: 'Paris [parallel]' }, ...callId(calls[1]!.call_id) } },
         ],
       },
       {
         role: 'user',
         parts: [
-          { functionResponse: { name: 'get_weather', id: calls[0]!.call_id, response: { n: 0 } } },
-          { functionResponse: { name: 'get_time', id: calls[1]!.call_id, response: { n: 1 } } },
+          { functionResponse: { name: 'get_weather', ...callId(calls[0]!.call_id), response: { n: 0 } } },
+          { functionResponse: { name: 'get_time', ...callId(calls[1]!.call_id), response: { n: 1 } } },
         ],
       },
     ]);
@@ -173,8 +179,12 @@ describe('the Responses API through the official openai Node SDK', () => {
     const count = await client.responses.inputTokens.count({ model: 'gemini-2.5-flash', instructions: 'Be brief.', input: 'Count these words please' });
 
     expect(count).toMatchObject({ object: 'response.input_tokens', input_tokens: Math.ceil('Be brief.Count these words please'.length / 4) });
-    expect(sdk.harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash:countTokens');
-    expect(sdk.harness.emulator.lastRequest()!.body).toMatchObject({ generateContentRequest: { model: 'models/gemini-2.5-flash', systemInstruction: { parts: [{ text: 'Be brief.' }] } } });
+    expect(sdk.harness.emulator.lastRequest()!.path).toBe(sdk.harness.modelPath('gemini-2.5-flash', 'countTokens'));
+    // Vertex's CountTokensRequest carries the request's fields at the top level, without the model.
+    const systemInstruction = { parts: [{ text: 'Be brief.' }] };
+    expect(sdk.harness.emulator.lastRequest()!.body).toMatchObject(
+      backend === 'vertex' ? { systemInstruction } : { generateContentRequest: { model: 'models/gemini-2.5-flash', systemInstruction } },
+    );
   });
 
   it.each([

@@ -18,7 +18,20 @@ import type { JsonReply } from './google-json';
 import { getModel, listModels, servesMethod } from './model-catalog';
 import { writeJson, writeSse, type WriteContext } from './response-writer';
 import type { ThoughtSignatureLedger } from './thought-signatures';
+import { isRecord } from './request-fields';
 import { validateGenerateRequest } from './validate-generate-request';
+import {
+  answerEmbedPredict,
+  answerPublisherModels,
+  bearerToken,
+  isEmbeddingModel,
+  labelsError,
+  locationError,
+  unauthenticatedError,
+  vertexFieldError,
+  vertexRoute,
+  type VertexRoute,
+} from './vertex-dialect';
 
 /** `POST /{version}/models/{model}:{method}` — the requests scripts apply to. */
 export const MODEL_CALL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+):([A-Za-z]+)$/;
@@ -91,6 +104,50 @@ function isGenerateMethod(method: string): boolean {
   return method === 'generateContent' || method === 'streamGenerateContent';
 }
 
+/**
+ * A Vertex AI call: the bearer token (project paths) or API key (express paths) checked, Vertex-only answers (publisher
+ * models, embedding `:predict`, refused fields, preview models outside `global`), the rest answered as the Developer
+ * API answers the same model method.
+ */
+function answerVertex(
+  context: WriteContext,
+  request: RecordedRequest,
+  url: URL,
+  route: VertexRoute,
+  options: EmulatorOptions,
+  ledger?: ThoughtSignatureLedger,
+): Promise<void> {
+  const reply = (answer: JsonReply): Promise<void> => writeJson(context, answer.status, answer.body);
+  if (route.auth === 'adc') {
+    const token = bearerToken(request.headers);
+    if (!token || !(options.acceptsToken?.(token) ?? true)) return reply(unauthenticatedError());
+  } else {
+    const failure = authError(request, url);
+    if (failure) return reply(failure);
+  }
+  const model = route.model ?? '';
+  const method = route.method ?? '';
+  if (route.kind !== 'call') return request.method === 'GET' ? reply(answerPublisherModels(route)) : reply(pathNotFoundError(url.pathname));
+  const located = locationError(route);
+  if (located) return reply(located);
+  if (method === 'predict' && isEmbeddingModel(model)) return reply(answerEmbedPredict(model, request.body));
+  if (method === 'batchEmbedContents') return reply(pathNotFoundError(url.pathname));
+  const refused = vertexFieldError(method, request.body) ?? labelsError(request.body);
+  if (refused) return reply(refused);
+  // labels are Vertex-only: checked above, then left out of what the Developer-API behaviour reads.
+  const { labels: _labels, ...fields } = isRecord(request.body) ? request.body : {};
+  const unlabelled = isRecord(request.body) ? fields : request.body;
+  const body = method === 'countTokens' ? { generateContentRequest: unlabelled } : unlabelled;
+  const developer: RecordedRequest = {
+    ...request,
+    path: `${route.developerPath}${url.search}`,
+    headers: { ...request.headers, 'x-goog-api-key': 'vertex-authenticated' },
+    body,
+    rawBody: body === request.body ? request.rawBody : JSON.stringify(body),
+  };
+  return answerByDefault(context, developer, options, ledger);
+}
+
 /** The believable, deterministic Gemini that answers when no script is queued; issued signatures go to the ledger. */
 export async function answerByDefault(
   context: WriteContext,
@@ -101,6 +158,8 @@ export async function answerByDefault(
   const url = new URL(request.path, 'http://emulator.invalid');
   const pathname = url.pathname;
   const reply = (answer: JsonReply): Promise<void> => writeJson(context, answer.status, answer.body);
+  const vertex = vertexRoute(pathname);
+  if (vertex) return answerVertex(context, request, url, vertex, options, ledger);
   const call = MODEL_CALL_PATH.exec(pathname);
   const [, version = 'v1beta', encodedModel = '', method = ''] = call ?? [];
   const jsonMethod = Object.hasOwn(JSON_METHODS, method) ? JSON_METHODS[method] : undefined;

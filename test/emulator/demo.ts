@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
+import { batchCheck } from './demo-batch';
 import { GeminiEmulator } from './gemini-emulator';
 
 /** The demo sidecar's ports unless DEMO_PORT / DEMO_ADMIN_PORT say otherwise: clear of npm start's 8080 and 9090. */
@@ -78,6 +79,7 @@ async function showDemo(base: string, adminPort: string, emulatorUrl: string): P
   const generated = await generateObjectCheck(`${base}/v1`);
   const audio = await audioRoundTripCheck(`${base}/v1`);
   const completion = await completionsCheck(`${base}/v1`);
+  const batch = await batchCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
   sidecar  ${base}   (admin http://127.0.0.1:${adminPort}/readyz; DEMO_PORT / DEMO_ADMIN_PORT change them)
@@ -88,6 +90,7 @@ openai-gemini-sidecar demo
   check    AI SDK generateObject (zod schema) ${generated.ok ? 'generated' : 'FAILED'}: ${generated.text}
   check    openai SDK audio.speech → audio.transcriptions ${audio.ok ? 'round trip' : 'FAILED'}: ${audio.text}
   check    openai SDK completions.create (legacy) ${completion.ok ? 'text' : 'FAILED'}: ${completion.text}
+  check    openai SDK files.create + batches.create (Batch API) ${batch.ok ? 'ran' : 'FAILED'}: ${batch.text}
 
 Try it (any bearer token works against the emulator):
 
@@ -128,7 +131,7 @@ a MAX_TOKENS stop or a thinking answer. With tools it calls the first function (
 answers tool results with "Result: …". *-image models return a tiny PNG (an edit returns its first input image);
 *-tts models speak a tone; audio input is "heard" as its length and type. Press Ctrl-C to stop.
 `);
-  if (message === undefined || !structured.ok || !responses.ok || !generated.ok || !audio.ok || !completion.ok) throw new Error('a check above did not pass');
+  if (message === undefined || !structured.ok || !responses.ok || !generated.ok || !audio.ok || !completion.ok || !batch.ok) throw new Error('a check above did not pass');
 }
 
 /** The Vercel AI SDK (ESM, so imported dynamically) through its OpenAI chat model: generateObject with a zod schema. */

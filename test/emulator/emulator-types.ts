@@ -43,4 +43,6 @@ export interface EmulatorOptions {
   host?: string;
   /** Delay between default streamed chunks. */
   chunkIntervalMs?: number;
+  /** Vertex AI project paths: whether a bearer token is valid (default: any). */
+  acceptsToken?: (token: string) => boolean;
 }

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { answerBatchMode, isBatchModePath } from './batch-mode-http';
+import { BatchStore } from './batch-store';
 import { answerByDefault, MODEL_CALL_PATH } from './default-gemini';
 import type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 import { runScript, type WriteContext } from './response-writer';
 import { ThoughtSignatureLedger } from './thought-signatures';
+import { vertexRoute } from './vertex-dialect';
 
 export type { EmulatorOptions, EmulatorScript, RecordedRequest } from './emulator-types';
 export type { ReceivedThoughtSignature, ThoughtSignatureLedger } from './thought-signatures';
@@ -23,7 +26,7 @@ function formatUrl(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/** A local stand-in for generativelanguage.googleapis.com that speaks the native Gemini REST API. */
+/** A local stand-in for generativelanguage.googleapis.com (and aiplatform.googleapis.com) that speaks the native Gemini REST API. */
 export class GeminiEmulator {
   /** Base URL without a trailing slash, e.g. 'http://127.0.0.1:40123' (use as GEMINI_BASE_URL). */
   readonly url: string;
@@ -31,6 +34,8 @@ export class GeminiEmulator {
   readonly requests: RecordedRequest[] = [];
   /** Thought signatures the default behaviour issued, and every signature that came back in model-call contents. */
   readonly thoughtSignatures = new ThoughtSignatureLedger();
+  /** Files and Batch Mode: uploaded and generated files, batches and their states (tests may hold or settle them). */
+  readonly batchStore = new BatchStore();
   private readonly scripts: EmulatorScript[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly closing = new AbortController();
@@ -71,6 +76,7 @@ export class GeminiEmulator {
     this.scripts.length = 0;
     this.requests.length = 0;
     this.thoughtSignatures.clear();
+    this.batchStore.clear();
   }
 
   /** The most recent request, if any. */
@@ -85,12 +91,18 @@ export class GeminiEmulator {
     for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
     await closed;
+    this.batchStore.dispose();
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
     const path = request.url ?? '/';
+    if (isBatchModePath(request.method ?? 'GET', path.split('?')[0] ?? '')) {
+      answerBatchMode(request, response, this.batchStore, (recorded) => this.requests.push(recorded)).catch(() => response.destroy());
+      return;
+    }
     // Taken on arrival, so scripts follow request order even when bodies finish out of order.
-    const isModelCall = request.method === 'POST' && MODEL_CALL_PATH.test(path.split('?')[0] ?? '');
+    const pathname = path.split('?')[0] ?? '';
+    const isModelCall = request.method === 'POST' && MODEL_CALL_PATH.test(vertexRoute(pathname)?.developerPath ?? pathname);
     const script = isModelCall ? this.scripts.shift() : undefined;
     const body: Buffer[] = [];
     request.on('data', (chunk: Buffer) => body.push(chunk));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -199,5 +200,24 @@ describe('GenAI spans', () => {
     } finally {
       await capturing.close();
     }
+  });
+  it('puts the consumer on the server and GenAI spans as user.id, with the cost; an untrusted consumer header yields the key fingerprint, never the key', async () => {
+    await request(harness.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).set('X-Consumer-Username', 'spoofed').send(CHAT).expect(200);
+    const trusting = await startSidecarHarness({ auth: { trustIngress: true } });
+    try {
+      await request(trusting.app).post('/v1/chat/completions').set('Authorization', `Bearer ${KEY}`).set('X-Consumer-Username', 'team-search').send(CHAT).expect(200);
+    } finally {
+      await trusting.close();
+    }
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const userIds = (kind: SpanKind) => spans.filter((span) => span.kind === kind && span.attributes['user.id'] !== undefined).map((span) => span.attributes['user.id']);
+    const fingerprint = `key:${createHash('sha256').update(KEY).digest('hex').slice(0, 8)}`;
+    expect(userIds(SpanKind.SERVER)).toEqual([fingerprint, 'team-search']);
+    expect(userIds(SpanKind.CLIENT)).toEqual([fingerprint, 'team-search']);
+    const genAI = spans.filter((span) => span.name.startsWith('chat '));
+    expect(genAI.map((span) => typeof span.attributes['gemini_sidecar.cost.usd'])).toEqual(['number', 'number']);
+    expect(genAI[0]!.attributes).toMatchObject({ 'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.reasoning.output_tokens': 0 });
+    expect(JSON.stringify(spans.map((span) => span.attributes))).not.toContain(KEY);
   });
 });

@@ -76,7 +76,7 @@ describe('metric names in the dashboard and the rules', () => {
 
   it('finds the metrics of the template variables in the scrape', () => {
     const names = Object.values(variableQueries()).flatMap((query) => [...metricNames(query.replace(/^label_values\((.*),\s*\w+\)$/s, '$1'))]);
-    expect(names.length).toBe(3);
+    expect(names.length).toBe(4);
     expect(names.filter((name) => !exposed.has(name))).toEqual([]);
   });
 
@@ -94,7 +94,7 @@ describe('the dashboard JSON', () => {
 
   it('has the uid, schema version, variables and rows the chart documents', () => {
     expect({ uid: dashboard.uid, schemaVersion: dashboard.schemaVersion }).toEqual({ uid: 'gemini-sidecar', schemaVersion: 39 });
-    expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(['datasource', 'namespace', 'job', 'model']);
+    expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(['datasource', 'namespace', 'job', 'model', 'consumer']);
     expect(dashboard.panels.filter((panel) => (panel as { type?: string }).type === 'row').map((panel) => panel.title)).toEqual([
       'Overview',
       'Latency',
@@ -102,6 +102,7 @@ describe('the dashboard JSON', () => {
       'Tokens',
       'Traffic',
       'Runtime',
+      'Spend',
     ]);
   });
 
@@ -112,8 +113,8 @@ describe('the dashboard JSON', () => {
     expect(unfiltered).toEqual([]);
   });
 
-  it('uses $__rate_interval for every range except the 30-day error budget', () => {
+  it('uses $__rate_interval for every range except the 30-day error budget, spend per day and the top consumers', () => {
     const ranges = queries.flatMap((query) => [...query.expr.matchAll(/\[([^\]]+)\]/g)].map((match) => match[1]));
-    expect(new Set(ranges)).toEqual(new Set(['$__rate_interval', '30d']));
+    expect(new Set(ranges)).toEqual(new Set(['$__rate_interval', '30d', '1d', '$__range']));
   });
 });

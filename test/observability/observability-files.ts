@@ -98,8 +98,9 @@ export function substituteVariables(expr: string): string {
     .replaceAll('$__rate_interval', '1m')
     .replaceAll('${__rate_interval}', '1m')
     .replaceAll('$__interval', '15s')
+    .replaceAll('$__range', '1h')
     .replaceAll('${__interval}', '15s')
-    .replace(/\$\{?(namespace|job|model)\}?/g, '.*');
+    .replace(/\$\{?(namespace|job|model|consumer)\}?/g, '.*');
 }
 
 const PROMQL_KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);

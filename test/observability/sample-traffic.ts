@@ -19,7 +19,10 @@ export const QUOTA_EXHAUSTED = {
  * Environment for a sidecar that runs the sample: a 1 MiB young generation makes V8 collect garbage within the few
  * requests of the sample, so `nodejs_gc_duration_seconds` has samples as it always has in a long-running process.
  */
-export const SAMPLE_SIDECAR_ENV: Record<string, string> = { NODE_OPTIONS: '--max-semi-space-size=1' };
+export const SAMPLE_SIDECAR_ENV: Record<string, string> = { NODE_OPTIONS: '--max-semi-space-size=1', SIDECAR_DAILY_BUDGET_USD: '10' };
+
+/** Kong's consumer header, as its auth plugins set it: the Spend row's per-consumer series come from it. */
+const KONG_CONSUMER = { 'x-consumer-username': 'observability-test' };
 
 /** One request of the sample and the status the sidecar answered with. */
 export interface SampleAnswer {
@@ -30,7 +33,8 @@ export interface SampleAnswer {
 const CHAT_MODEL = 'gemini-2.5-flash';
 
 function post(url: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: signal ?? AbortSignal.timeout(10_000) });
+  const headers = { 'content-type': 'application/json', ...KONG_CONSUMER };
+  return fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: signal ?? AbortSignal.timeout(10_000) });
 }
 
 /** A slow Gemini stream: ten text chunks 300 ms apart, so the client can leave in the middle. */

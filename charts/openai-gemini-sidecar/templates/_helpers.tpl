@@ -132,7 +132,7 @@ sidecar gets SIGTERM only then: drain delay, exit and telemetry flush). */}}
 {{/* The sidecar holds Gemini keys of its own (Secret, key file, or extraEnvVars naming one)? Returns "true" or "". */}}
 {{- define "ogs.serverKeys" -}}
 {{- $extra := splitList " " (include "ogs.extraEnvNames" .) }}
-{{- if or .Values.existingSecret .Values.secret.geminiApiKey .Values.secret.geminiApiKeys (dig "gemini" "apiKeysFile" "" (.Values.config | default dict)) (has "GEMINI_API_KEY" $extra) (has "GEMINI_API_KEYS" $extra) (has "GEMINI_API_KEYS_FILE" $extra) }}true{{ end }}
+{{- if or .Values.existingSecret .Values.secret.geminiApiKey .Values.secret.geminiApiKeys (dig "gemini" "apiKeysFile" "" (.Values.config | default dict)) (has "GEMINI_API_KEY" $extra) (has "GEMINI_API_KEYS" $extra) (has "GEMINI_API_KEYS_FILE" $extra) .Values.vertex.enabled }}true{{ end }}
 {{- end }}
 
 {{/* Callers must present a client key (SIDECAR_API_KEYS)? Returns "true" or "". */}}
@@ -154,7 +154,10 @@ sidecar gets SIGTERM only then: drain delay, exit and telemetry flush). */}}
 {{- fail (printf "image.repository is not set, and no image is published for this chart: build the image and push it to a registry your cluster pulls from (docker build -t ghcr.io/<owner>/openai-gemini-sidecar:%s . && docker push ghcr.io/<owner>/openai-gemini-sidecar:%s; see the README, Deploy > Image), then set image.repository=<owner>/openai-gemini-sidecar (image.registry is %s) and image.tag or image.digest" .Chart.AppVersion .Chart.AppVersion (.Values.image.registry | default "empty")) }}
 {{- end }}
 {{- if and (include "ogs.serverKeys" .) (not (include "ogs.clientKeys" .)) (not (include "ogs.trustIngress" .)) }}
-{{- fail "the sidecar would hold Gemini keys (existingSecret, secret.geminiApiKey(s) or config.gemini.apiKeysFile) that any caller could spend, and it refuses to start so: set secret.sidecarApiKeys (or SIDECAR_API_KEYS in existingSecret with auth.clientKeysInSecret=true) so callers must present a key, or auth.trustIngress=true (SIDECAR_TRUST_INGRESS=true) if the ingress in front authenticates callers" }}
+{{- fail "the sidecar would hold Gemini keys (existingSecret, secret.geminiApiKey(s) or config.gemini.apiKeysFile) or Vertex AI credentials (vertex.enabled) that any caller could spend, and it refuses to start so: set secret.sidecarApiKeys (or SIDECAR_API_KEYS in existingSecret with auth.clientKeysInSecret=true) so callers must present a key, or auth.trustIngress=true (SIDECAR_TRUST_INGRESS=true) if the ingress in front authenticates callers" }}
+{{- end }}
+{{- if and .Values.vertex.enabled (or .Values.existingSecret .Values.secret.geminiApiKey .Values.secret.geminiApiKeys) }}
+{{- fail "vertex.enabled takes no Gemini API keys (existingSecret, secret.geminiApiKey(s) are for the Developer API): Vertex AI authenticates with vertex.workloadIdentityServiceAccount (GKE), vertex.credentialsSecret or vertex.apiKeySecret; client keys go in secret.sidecarApiKeys" }}
 {{- end }}
 {{- $redis := .Values.store.redis }}
 {{- if and $redis.url (not $redis.existingSecret) (not $redis.encryptionKey) }}
@@ -280,6 +283,32 @@ config.gemini.baseUrl, else the sidecar's default. */}}
 {{- end }}
 {{- end }}
 
+{{/* Vertex AI variables (Google's Gen AI SDK names): backend, project, location, credentials file or express key. */}}
+{{- define "ogs.vertexEnv" -}}
+{{- $vertex := .Values.vertex }}
+{{- if $vertex.enabled }}
+- name: GOOGLE_GENAI_USE_VERTEXAI
+  value: "true"
+{{- with $vertex.project }}
+- name: GOOGLE_CLOUD_PROJECT
+  value: {{ . | quote }}
+{{- end }}
+- name: GOOGLE_CLOUD_LOCATION
+  value: {{ $vertex.location | quote }}
+{{- if $vertex.credentialsSecret }}
+- name: GOOGLE_APPLICATION_CREDENTIALS
+  value: {{ printf "/var/run/secrets/vertex/%s" $vertex.credentialsSecretKey | quote }}
+{{- end }}
+{{- if $vertex.apiKeySecret }}
+- name: GOOGLE_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $vertex.apiKeySecret }}
+      key: {{ $vertex.apiKeySecretKey }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Environment of the container. */}}
 {{- define "ogs.env" -}}
 - name: CONFIG_FILE
@@ -339,6 +368,7 @@ config.gemini.baseUrl, else the sidecar's default. */}}
   value: "true"
 {{- end }}
 {{- include "ogs.storeEnv" . }}
+{{- include "ogs.vertexEnv" . }}
 {{- include "ogs.otelEnv" . }}
 {{- with .Values.extraEnvVars }}
 {{ toYaml . }}
@@ -422,6 +452,11 @@ volumeMounts:
   - name: gemini-sidecar-socket
     mountPath: {{ dir .Values.sidecar.socketPath }}
 {{- end }}
+{{- if and .Values.vertex.enabled .Values.vertex.credentialsSecret }}
+  - name: {{ $prefix }}vertex-credentials
+    mountPath: /var/run/secrets/vertex
+    readOnly: true
+{{- end }}
 {{- with .Values.extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -441,6 +476,14 @@ volumeMounts:
   emptyDir:
     medium: Memory
     sizeLimit: 1Mi
+{{- end }}
+{{- if and .Values.vertex.enabled .Values.vertex.credentialsSecret }}
+- name: {{ $prefix }}vertex-credentials
+  secret:
+    secretName: {{ .Values.vertex.credentialsSecret }}
+    items:
+      - key: {{ .Values.vertex.credentialsSecretKey }}
+        path: {{ .Values.vertex.credentialsSecretKey }}
 {{- end }}
 {{- with .Values.extraVolumes }}
 {{ toYaml . }}

@@ -58,7 +58,25 @@ const DEFAULTS = {
   uploads: { audioMaxBytes: 26_214_400, imageMaxBytes: 33_554_432 },
   metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
   tracing: { captureContent: false },
+  vertex: {
+    enabled: false,
+    location: 'global',
+    apiVersion: 'v1',
+    tokenRefreshMarginMs: 300_000,
+    credentialsTimeoutMs: 10_000,
+    labels: { metadata: [], headers: {}, static: {} },
+  },
   store: { ttlSeconds: 2_592_000, maxEntryBytes: 4_194_304 },
+  batch: { maxFileBytes: 209_715_200 },
+  consumers: {
+    headers: ['x-consumer-username', 'x-consumer-id'],
+    ingressSecretHeader: 'x-sidecar-ingress-secret',
+    allow: [],
+    maxConsumers: 100,
+    dailyBudgetUsd: 0,
+    budgets: {},
+  },
+  pricing: { prices: [] },
   logging: { level: 'info' },
 };
 
@@ -131,6 +149,8 @@ describe('loadConfig', () => {
     { name: 'an empty env var leaves the file value', env: { PORT: '' }, pick: (c: Cfg) => c.server.port, expected: 8181 },
     { name: 'SIDECAR_TRUST_INGRESS=true sets auth.trustIngress', env: { SIDECAR_TRUST_INGRESS: 'true' }, pick: (c: Cfg) => c.auth.trustIngress, expected: true },
     { name: 'SIDECAR_TRUST_INGRESS=FALSE clears auth.trustIngress', env: { SIDECAR_TRUST_INGRESS: 'FALSE' }, pick: (c: Cfg) => c.auth.trustIngress, expected: false },
+    { name: 'BATCH_MAX_FILE_BYTES sets batch.maxFileBytes', env: { BATCH_MAX_FILE_BYTES: '1073741824' }, pick: (c: Cfg) => c.batch.maxFileBytes, expected: 1_073_741_824 },
+    { name: 'BATCH_SPOOL_DIR sets batch.spoolDir', env: { BATCH_SPOOL_DIR: '/var/spool/ogs' }, pick: (c: Cfg) => c.batch.spoolDir, expected: '/var/spool/ogs' },
   ];
   it.each(overrides)('$name', ({ env, pick, expected }) => {
     writeConfig(

@@ -99,6 +99,11 @@ describe('LIVE_CONFIG_KEYS', () => {
     expect(schemaLeafKeys().filter((key) => !isLiveConfigKey(key)).sort()).toEqual([
       'auth.clientKeys',
       'auth.trustIngress',
+      'consumers.allow',
+      'consumers.dailyBudgetUsd',
+      'consumers.headers',
+      'consumers.ingressSecretHeader',
+      'consumers.maxConsumers',
       'gemini.apiKey',
       'gemini.apiKeys',
       'gemini.apiKeysFile',
@@ -110,6 +115,7 @@ describe('LIVE_CONFIG_KEYS', () => {
       'metrics.defaultMetrics',
       'metrics.format',
       'metrics.models',
+      'pricing.prices',
       'server.adminPort',
       'server.bodyLimitBytes',
       'server.configReloadIntervalMs',
@@ -122,6 +128,11 @@ describe('LIVE_CONFIG_KEYS', () => {
       'store.redisPassword',
       'store.redisUrl',
       'store.ttlSeconds',
+      'vertex.apiVersion',
+      'vertex.credentialsTimeoutMs',
+      'vertex.enabled',
+      'vertex.location',
+      'vertex.tokenRefreshMarginMs',
     ]);
   });
 });

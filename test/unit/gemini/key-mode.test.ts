@@ -1,4 +1,4 @@
-import { describeKeyMode } from '@sidecar/gemini/key-mode';
+import { describeKeyMode, describeVertexMode } from '@sidecar/gemini/key-mode';
 
 describe('describeKeyMode', () => {
   it("is the caller's key when the sidecar has none, and says how callers send it", () => {
@@ -26,5 +26,19 @@ describe('describeKeyMode', () => {
     const line = describeKeyMode(['1a2b3c4d'], 'trusted-ingress');
     expect(line).toMatchObject({ keyMode: 'server-key', authMode: 'trusted-ingress' });
     expect(line.message).toContain('Callers are not checked by the sidecar: SIDECAR_TRUST_INGRESS=true (auth.trustIngress)');
+  });
+});
+
+describe('describeVertexMode', () => {
+  it('names Vertex, the project, location and ADC, and never a token', () => {
+    const line = describeVertexMode('trusted-ingress', { auth: 'adc', project: 'p', location: 'global', baseUrl: 'https://aiplatform.googleapis.com', keyFingerprints: [] });
+    expect(line).toMatchObject({ keyMode: 'vertex-adc', authMode: 'trusted-ingress', keyFingerprints: [] });
+    expect(line.message).toMatch(/^Vertex AI \(project p, location global, https:\/\/aiplatform\.googleapis\.com\) with OAuth access tokens from Application Default Credentials/);
+  });
+
+  it('gives the express key by fingerprint only', () => {
+    const line = describeVertexMode('client-keys', { auth: 'express', project: undefined, location: 'global', baseUrl: 'https://aiplatform.googleapis.com', keyFingerprints: ['abcd1234'] });
+    expect(line).toMatchObject({ keyMode: 'vertex-express', keyFingerprints: ['abcd1234'] });
+    expect(line.message).toContain('express-mode API key (fingerprint abcd1234)');
   });
 });

@@ -1,0 +1,87 @@
+import { GoogleAuth } from 'google-auth-library';
+import type { SidecarConfig } from '../../config/config-schema';
+import { vertexAuthMode, type VertexConfig } from '../../config/vertex-config';
+import type { Logger } from '../../observability/logger';
+import { AccessTokens, CLOUD_PLATFORM_SCOPE, credentialFailureReason, type TokenEvent } from './access-tokens';
+import { developerApiBackend } from './developer-api';
+import type { GeminiBackend } from './gemini-backend';
+import { VertexBackend } from './vertex';
+
+function logTokenEvent(logger: Logger, event: TokenEvent): void {
+  if (event.kind === 'refreshed') {
+    logger[event.first ? 'info' : 'debug']({ expiresInSeconds: Math.round(event.expiresInMs / 1000) }, 'Vertex AI access token obtained');
+    return;
+  }
+  logger.error(
+    { reason: event.reason, retryInMs: event.retryInMs },
+    event.first
+      ? `Vertex AI credentials failed: ${event.reason}; not ready until a token is obtained (check GOOGLE_APPLICATION_CREDENTIALS, or the pod's Workload Identity binding)`
+      : `Vertex AI token refresh failed: ${event.reason}; the current token serves until it expires`,
+  );
+}
+
+/** The GoogleAuth (Application Default Credentials) of a Vertex config: its key or external-account file, else ADC's search. */
+export function createGoogleAuth(vertex: VertexConfig): GoogleAuth {
+  return new GoogleAuth({
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    keyFilename: vertex.credentialsFile,
+    projectId: vertex.project,
+    // Node's own fetch for the clients' token calls, instead of gaxios' lazily imported node-fetch.
+    clientOptions: { transporterOptions: { fetchImplementation: fetch } },
+  });
+}
+
+/**
+ * The backend a config selects: the Developer API, or Vertex AI with Application Default Credentials (GoogleAuth over
+ * the key file, the external-account file or the metadata server) or an express-mode API key. `auth` replaces the
+ * GoogleAuth built from config (tests that intercept its transport).
+ */
+export function createGeminiBackend(config: SidecarConfig, logger: Logger, auth?: GoogleAuth): GeminiBackend {
+  const vertex = config.vertex;
+  if (!vertex.enabled) return developerApiBackend(config.gemini);
+  const options = { apiVersion: vertex.apiVersion, location: vertex.location, baseUrl: vertex.baseUrl };
+  if (vertexAuthMode(vertex) === 'express') return new VertexBackend(options, undefined);
+  const googleAuth = auth ?? createGoogleAuth(vertex);
+  const tokens = new AccessTokens(googleAuth, {
+    refreshMarginMs: vertex.tokenRefreshMarginMs,
+    timeoutMs: vertex.credentialsTimeoutMs,
+    onEvent: (event) => logTokenEvent(logger, event),
+  });
+  return new VertexBackend({ ...options, tokens }, vertex.project);
+}
+
+/** The keys a config gives the upstream client's pool besides GEMINI_API_KEY(S): the express-mode Vertex key. */
+export function backendKeys(config: SidecarConfig): string[] {
+  return config.vertex.enabled && vertexAuthMode(config.vertex) === 'express' && config.vertex.apiKey ? [config.vertex.apiKey] : [];
+}
+
+const PROJECT_RETRY_MS = 2000;
+
+/**
+ * Starts fetching Vertex credentials (and the project, when the config named none) in the background and returns the
+ * readiness check they gate: false until a token and the project are known. Undefined for backends without OAuth.
+ */
+export function startBackendCredentials(backend: GeminiBackend, logger: Logger): (() => boolean) | undefined {
+  if (!(backend instanceof VertexBackend) || !backend.tokens) return undefined;
+  const tokens = backend.tokens;
+  const resolveProject = (): void => {
+    backend.resolveProject().then(
+      (project) => logger.info({ project }, 'Vertex AI project resolved'),
+      (error: unknown) => {
+        logger.error({ reason: credentialFailureReason(error) }, `Vertex AI project unknown: ${credentialFailureReason(error)}; set GOOGLE_CLOUD_PROJECT (vertex.project)`);
+        setTimeout(resolveProject, PROJECT_RETRY_MS).unref();
+      },
+    );
+  };
+  // A failed first fetch is logged by the token source, which keeps retrying.
+  void tokens.start().catch(() => undefined);
+  if (backend.project === undefined) {
+    const waitForToken = setInterval(() => {
+      if (!tokens.ready) return;
+      clearInterval(waitForToken);
+      resolveProject();
+    }, 200);
+    waitForToken.unref();
+  }
+  return () => tokens.ready && backend.project !== undefined;
+}
