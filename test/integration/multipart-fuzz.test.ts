@@ -8,7 +8,8 @@ import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-har
 // a crash or a hang, and the sidecar keeps serving.
 
 const RUNS = Number(process.env.FUZZ_MULTIPART_RUNS ?? 60);
-const ENDPOINTS = ['/v1/audio/transcriptions', '/v1/audio/translations', '/v1/images/edits'] as const;
+// /v1/files (Batch API input) reads its body through the same reader (server/multipart-body.ts), streaming its file part.
+const ENDPOINTS = ['/v1/audio/transcriptions', '/v1/audio/translations', '/v1/images/edits', '/v1/files'] as const;
 const PNG = Buffer.from(TINY_PNG_BASE64, 'base64');
 
 interface Part {
@@ -19,7 +20,7 @@ interface Part {
 }
 
 const partArbitrary: fc.Arbitrary<Part> = fc.oneof(
-  fc.record({ name: fc.constantFrom('model', 'prompt', 'language', 'response_format', 'temperature', 'n', 'size', 'stream', 'timestamp_granularities[]', 'x'), data: fc.oneof(fc.constantFrom('whisper-1', 'gemini-2.5-flash-image', 'verbose_json', 'srt', '1', '-3', 'true', '1e999', '', 'en'), fc.string({ maxLength: 30 })).map((text) => Buffer.from(text)) }),
+  fc.record({ name: fc.constantFrom('model', 'prompt', 'language', 'response_format', 'temperature', 'n', 'size', 'stream', 'timestamp_granularities[]', 'purpose', 'x'), data: fc.oneof(fc.constantFrom('whisper-1', 'gemini-2.5-flash-image', 'batch', 'verbose_json', 'srt', '1', '-3', 'true', '1e999', '', 'en'), fc.string({ maxLength: 30 })).map((text) => Buffer.from(text)) }),
   fc.record({
     name: fc.constantFrom('file', 'image', 'image[]', 'mask', 'other'),
     filename: fc.constantFrom('a.wav', 'a.png', 'a.mp3', 'a', 'a.txt', '../../etc/passwd', '\u0000.wav', 'ä.webm'),
