@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { FILL_IN_THE_MIDDLE_INSTRUCTION } from '@sidecar/translate/completions/openai-completions-to-chat';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
-import type { SidecarHarness } from '../helpers/sidecar-harness';
+import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
   contents: Array<{ role: string; parts: Array<{ text?: string }> }>;
@@ -9,13 +9,13 @@ interface GeminiBody {
   generationConfig?: Record<string, unknown>;
 }
 
-describe('POST /v1/completions through the official openai SDK', () => {
+describe.each(BACKENDS)('POST /v1/completions through the official openai SDK on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
+    sdk = await startSdkHarness('/v1', 'k', { backend });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -25,7 +25,8 @@ describe('POST /v1/completions through the official openai SDK', () => {
 
   it('unary: the prompt as one user turn, max_tokens 16 by default, the least thinking, a text_completion back', async () => {
     const result = await client.completions.create({ model: 'gemini-2.5-flash', prompt: 'Once upon a time', stop: ['\n\n'], temperature: 0 });
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-2.5-flash', 'generateContent'));
+    expect(harness.upstreamCredential(harness.emulator.lastRequest()!)).toBe(harness.expectedCredential('k'));
     const [body] = bodies();
     expect(body!.contents).toEqual([{ role: 'user', parts: [{ text: 'Once upon a time' }] }]);
     expect(body!.generationConfig).toMatchObject({ maxOutputTokens: 16, stopSequences: ['\n\n'], temperature: 0, thinkingConfig: { thinkingBudget: 0 } });
@@ -90,7 +91,7 @@ describe('POST /v1/completions through the official openai SDK', () => {
     });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    expect(harness.emulator.lastRequest()!.path).toBe(`${harness.modelPath('gemini-2.5-flash', 'streamGenerateContent')}?alt=sse`);
     const content = chunks.filter((chunk) => chunk.choices.length > 0);
     expect(content.length).toBeGreaterThan(1);
     for (const chunk of chunks) expect(chunk.object).toBe('text_completion');

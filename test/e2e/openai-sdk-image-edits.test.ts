@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
-import type { SidecarHarness } from '../helpers/sidecar-harness';
+import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
   contents: Array<{ role: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>;
@@ -12,13 +12,13 @@ const PNG = Buffer.from(TINY_PNG_BASE64, 'base64');
 /** A different image, so tests can tell which input came back: a 1×1 JPEG's bytes (content is not inspected). */
 const JPEG = Buffer.from('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==', 'base64');
 
-describe('POST /v1/images/edits through the official openai SDK', () => {
+describe.each(BACKENDS)('POST /v1/images/edits through the official openai SDK on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
+    sdk = await startSdkHarness('/v1', 'k', { backend });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -33,7 +33,8 @@ describe('POST /v1/images/edits through the official openai SDK', () => {
       prompt: 'Give the cat a hat',
       size: '1536x1024',
     });
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash-image:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-2.5-flash-image', 'generateContent'));
+    expect(harness.upstreamCredential(harness.emulator.lastRequest()!)).toBe(harness.expectedCredential('k'));
     expect(bodies()[0]).toEqual({
       contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: TINY_PNG_BASE64 } }, { text: 'Give the cat a hat' }] }],
       generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '3:2' } },

@@ -4,7 +4,7 @@ import { speechTone, TTS_SAMPLE_RATE } from '../emulator/default-speech';
 import { createHash } from 'node:crypto';
 import { decodeAudio, decodeMp3 } from '../helpers/decode-audio';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
-import type { SidecarHarness } from '../helpers/sidecar-harness';
+import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
   contents: Array<{ parts: Array<{ text: string }> }>;
@@ -19,13 +19,13 @@ function toneFrequency(voice: string): number {
   return Math.round((crossings * TTS_SAMPLE_RATE) / (pcm.length / 2));
 }
 
-describe('POST /v1/audio/speech through the official openai SDK', () => {
+describe.each(BACKENDS)('POST /v1/audio/speech through the official openai SDK on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
+    sdk = await startSdkHarness('/v1', 'k', { backend });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -38,7 +38,8 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
   it('pcm: Gemini 2.5 TTS raw L16 bytes, unchanged; alloy → Kore; AUDIO modality', async () => {
     const response = await client.audio.speech.create({ model: 'gemini-2.5-flash-preview-tts', voice: 'alloy', input: 'Hello there', response_format: 'pcm' });
     const bytes = Buffer.from(await response.arrayBuffer());
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash-preview-tts:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-2.5-flash-preview-tts', 'generateContent'));
+    expect(harness.upstreamCredential(harness.emulator.lastRequest()!)).toBe(harness.expectedCredential('k'));
     expect(lastBody()).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'Hello there' }] }],
       generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } } },
@@ -49,7 +50,7 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
 
   it('pcm from Gemini 3.8 (which answers WAV): the RIFF header is stripped, not passed on', async () => {
     const response = await client.audio.speech.create({ model: 'tts-1-hd', voice: 'Puck', input: 'Three point eight', response_format: 'pcm' });
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-3.8-flash-tts:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-3.8-flash-tts', 'generateContent'));
     expect(Buffer.from(await response.arrayBuffer()).equals(spoken())).toBe(true);
   });
 
@@ -69,7 +70,7 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
 
   it('mp3 (the SDK default): real MPEG audio that mpg123 decodes to the same tone and length', async () => {
     const response = await client.audio.speech.create({ model: 'tts-1', voice: 'onyx', input: 'The default format is MP3, so this must decode.' });
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-3.8-flash-lite-tts:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-3.8-flash-lite-tts', 'generateContent'));
     expect(lastBody().generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName).toBe(OPENAI_VOICE_TO_GEMINI.onyx);
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
     const mp3 = Buffer.from(await response.arrayBuffer());
@@ -118,7 +119,7 @@ describe('POST /v1/audio/speech through the official openai SDK', () => {
   it('stream_format sse: speech.audio.delta events whose audio concatenates to the answer, then speech.audio.done with usage', async () => {
     const response = await client.audio.speech.create({ model: 'gemini-2.5-flash-preview-tts', voice: 'Kore', input: 'Streaming speech comes in several slices.', response_format: 'pcm', stream_format: 'sse' });
     const text = await response.text();
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse');
+    expect(harness.emulator.lastRequest()!.path).toBe(`${harness.modelPath('gemini-2.5-flash-preview-tts', 'streamGenerateContent')}?alt=sse`);
     const events = text.split('\n\n').filter(Boolean).map((frame) => JSON.parse(frame.replace(/^data: /, '')) as { type: string; audio?: string; usage?: Record<string, number> });
     const deltas = events.filter((event) => event.type === 'speech.audio.delta');
     expect(deltas.length).toBeGreaterThan(1);

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import OpenAI, { toFile } from 'openai';
 import { heardSentence } from '../emulator/default-audio';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
-import type { SidecarHarness } from '../helpers/sidecar-harness';
+import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
   contents: Array<{ role: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>;
@@ -32,13 +32,13 @@ function wavFile(seconds: number): Buffer {
 const WAV = wavFile(2);
 const HEARD = heardSentence('audio/wav', 2);
 
-describe('POST /v1/audio/transcriptions and /translations through the official openai SDK', () => {
+describe.each(BACKENDS)('POST /v1/audio/transcriptions and /translations through the official openai SDK on %s', (backend: BackendName) => {
   let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
+    sdk = await startSdkHarness('/v1', 'k', { backend });
     ({ harness, client } = sdk);
   });
   afterAll(() => sdk.close());
@@ -49,7 +49,8 @@ describe('POST /v1/audio/transcriptions and /translations through the official o
 
   it('json: the bytes unchanged as inlineData, a verbatim instruction with language and prompt, temperature; text and token usage back', async () => {
     const result = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', language: 'de', prompt: 'Names: Zoë', temperature: 0.2 });
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-3.5-flash:generateContent');
+    expect(harness.emulator.lastRequest()!.path).toBe(harness.modelPath('gemini-3.5-flash', 'generateContent'));
+    expect(harness.upstreamCredential(harness.emulator.lastRequest()!)).toBe(harness.expectedCredential('k'));
     const [audio, instruction] = lastBody().contents[0]!.parts;
     expect(audio!.inlineData).toEqual({ mimeType: 'audio/wav', data: WAV.toString('base64') });
     expect(instruction!.text).toContain('verbatim transcript');
@@ -87,7 +88,7 @@ describe('POST /v1/audio/transcriptions and /translations through the official o
     const stream = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-mini-transcribe', stream: true });
     const events = [];
     for await (const event of stream) events.push(event);
-    expect(harness.emulator.lastRequest()!.path).toBe('/v1beta/models/gemini-3.5-flash-lite:streamGenerateContent?alt=sse');
+    expect(harness.emulator.lastRequest()!.path).toBe(`${harness.modelPath('gemini-3.5-flash-lite', 'streamGenerateContent')}?alt=sse`);
     const deltas = events.filter((event) => event.type === 'transcript.text.delta');
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((event) => (event as { delta: string }).delta).join('')).toBe(HEARD);
@@ -169,7 +170,7 @@ describe('POST /v1/audio/transcriptions and /translations through the official o
   });
 
   it('cuts a chunked upload with 413 as soon as it passes the limit', async () => {
-    const limited = await startSdkHarness('/v1', 'k', { uploads: { audioMaxBytes: 64 * 1024 } });
+    const limited = await startSdkHarness('/v1', 'k', { backend, uploads: { audioMaxBytes: 64 * 1024 } });
     try {
       const big = Buffer.alloc(200 * 1024, 1);
       const error = (await limited.client.audio.transcriptions.create({ file: await toFile(big, 'big.wav', { type: 'audio/wav' }), model: 'whisper-1' }).catch((thrown: unknown) => thrown)) as InstanceType<typeof OpenAI.APIError>;
