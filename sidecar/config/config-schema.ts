@@ -6,6 +6,13 @@ const milliseconds = z.number().int().positive();
 
 /** Retired model names from Google's own examples, kept working (config/default.yaml repeats these). */
 const DEFAULT_MODEL_ALIASES = {
+  // OpenAI speech and transcription model names → current Gemini models (overridable like any alias).
+  'tts-1': { model: 'gemini-3.8-flash-lite-tts' },
+  'tts-1-hd': { model: 'gemini-3.8-flash-tts' },
+  'gpt-4o-mini-tts': { model: 'gemini-3.8-flash-tts' },
+  'whisper-1': { model: 'gemini-3.5-flash' },
+  'gpt-4o-transcribe': { model: 'gemini-3.5-flash' },
+  'gpt-4o-mini-transcribe': { model: 'gemini-3.5-flash-lite' },
   'text-embedding-004': {
     model: 'gemini-embedding-001',
     dimensions: 768,
@@ -209,6 +216,16 @@ export const configSchema = z
         allowPrivateNetworks: z.boolean().default(false),
         maxBytes: z.number().int().positive().default(20_971_520),
         timeoutMs: milliseconds.default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Multipart uploads (audio transcriptions/translations, image edits): whole-body limits, enforced as bytes arrive. */
+    uploads: z
+      .object({
+        /** OpenAI's 25 MB audio limit (its own error names 26214400); at most 75 MiB, whose base64 fits Gemini's 100 MB inline limit. */
+        audioMaxBytes: z.number().int().positive().max(78_643_200).default(26_214_400),
+        /** Every image and the mask of one edit request together: 32 MiB like server.bodyLimitBytes and the ingress snippets. */
+        imageMaxBytes: z.number().int().positive().default(33_554_432),
       })
       .strict()
       .prefault({}),

@@ -25,6 +25,7 @@ export const LIVE_CONFIG_KEYS: readonly string[] = [
   'models.geminiFacts',
   'models.capabilities',
   'media',
+  'uploads',
   'tracing.captureContent',
   // per upload (routes/batch-upload.ts)
   'batch',

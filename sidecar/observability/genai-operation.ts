@@ -5,7 +5,7 @@ import type { SidecarMetrics } from './metrics';
 import { observeWithExemplar } from './observe';
 
 /** GenAI semconv `gen_ai.operation.name` values the sidecar performs. */
-export type GenAIOperationName = 'chat' | 'embeddings' | 'generate_content';
+export type GenAIOperationName = 'chat' | 'text_completion' | 'embeddings' | 'generate_content';
 
 /** What is known when an operation starts. */
 export interface OperationStart {

@@ -1,4 +1,4 @@
-import type { ModelAlias } from '../translate/model-alias';
+import { resolveModel, withAliasDefaults, type ModelAlias } from '../translate/model-alias';
 import type { AppDeps } from '../server/app-deps';
 
 const noticed = new WeakMap<AppDeps['logger'], Set<string>>();
@@ -11,4 +11,11 @@ export function noticeAlias(deps: Pick<AppDeps, 'logger'>, requested: string, al
   if (seen.has(requested)) return;
   seen.add(requested);
   deps.logger.warn({ requestedModel: requested, servedModel: alias.model }, alias.notice);
+}
+
+/** The request with its model resolved through the configured aliases (notice logged once) and the alias's defaults under it. */
+export function withResolvedModel<T extends { model: string }>(deps: Pick<AppDeps, 'logger' | 'config'>, request: T): T {
+  const resolved = resolveModel(request.model, deps.config.models.aliases);
+  noticeAlias(deps, request.model, resolved.alias);
+  return withAliasDefaults({ ...request, model: resolved.model }, resolved.alias);
 }

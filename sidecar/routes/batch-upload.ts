@@ -3,14 +3,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import type { Request, RequestHandler, Response } from 'express';
-import { ClientClosedError, InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
+import { InvalidRequestError, PayloadTooLargeError } from '../errors/sidecar-error';
 import { geminiBatchApi } from '../gemini/gemini-batch-api';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
 import type { AppDeps } from '../server/app-deps';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
+import { fieldValue, isMultipart, readMultipart, type FilePartStream } from '../server/multipart-body';
 import { inputFileDisplayName } from '../translate/batch/batch-display-name';
 import { geminiFileSchema, geminiInputFileToOpenAI, type OpenAIFile } from '../translate/batch/gemini-file-to-openai';
 import { OpenAIBatchInputTranslator, type GeminiBatchLine } from '../translate/batch/openai-batch-input-to-gemini';
@@ -51,7 +50,7 @@ export function batchUploadHandler(deps: AppDeps, state = new ResponsesState(dep
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const api = geminiBatchApi(deps.gemini);
-    if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+    if (!isMultipart(req)) {
       throw new InvalidRequestError("Upload the file as multipart/form-data with the fields 'file' and 'purpose'.", null, 'invalid_content_type');
     }
     const signal = abortOnClientClose(req, res, deps.lifecycle.forceStop.signal);
@@ -63,7 +62,7 @@ export function batchUploadHandler(deps: AppDeps, state = new ResponsesState(dep
     let file: OpenAIFile | undefined;
     try {
       const path = join(directory, 'input.jsonl');
-      const spooled = await spoolUpload(req, path, translator, async (line) => {
+      const spooled = await spoolUpload(req, res, path, translator, async (line) => {
         if (deps.config.media.remoteUrls === 'fetch' && 'contents' in line.request) {
           await inlineRemoteMedia(line.request as GeminiGenerateContentRequest, deps.config.media, signal);
         }
@@ -106,57 +105,36 @@ async function keepCopy(deps: AppDeps, tenant: string, id: string, copy: Buffer,
   }
 }
 
-/** Streams the multipart body: the `file` part is translated line by line into `path`; on a 400 the rest is drained first. */
-function spoolUpload(
+/**
+ * Reads the multipart body with the shared reader (server/multipart-body.ts): the `file` part is translated line by
+ * line into `path` as it arrives; on a refused line the rest of the upload is drained first, then the 400 is answered.
+ */
+async function spoolUpload(
   req: Request,
+  res: Response,
   path: string,
   translator: OpenAIBatchInputTranslator,
   beforeWrite: (line: GeminiBatchLine) => Promise<void>,
   limits: Limits,
 ): Promise<Spooled> {
-  return new Promise<Spooled>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 8, fileSize: limits.maxFileBytes } });
-    } catch {
-      reject(new InvalidRequestError('The multipart body has no boundary.', null, 'invalid_content_type'));
-      return;
-    }
-    const fields = new Map<string, string>();
-    let work: Promise<Omit<Spooled, 'purpose' | 'translator'>> | undefined;
-    parser.on('field', (name, value) => fields.set(name, value));
-    let current: Readable | undefined;
-    // A client that goes away mid-upload ends the file stream with an error, so the spool is closed and removed.
-    req.once('close', () => {
-      if (req.complete) return;
-      const gone = new ClientClosedError();
-      current?.destroy(gone);
-      parser.destroy();
-      reject(gone);
-    });
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || work) {
-        stream.resume();
-        return;
-      }
-      current = stream;
-      work = translateStream(stream, info.filename || 'input.jsonl', path, translator, beforeWrite, limits);
-      work.catch(() => stream.resume());
-    });
-    parser.on('error', () => reject(new InvalidRequestError('The multipart body is malformed.', null, 'invalid_multipart')));
-    parser.on('close', () => {
-      if (!work) {
-        reject(new InvalidRequestError("Missing required parameter: 'file'.", 'file', 'missing_required_parameter'));
-        return;
-      }
-      work.then((file) => resolve({ ...file, purpose: fields.get('purpose'), translator }), reject);
-    });
-    req.pipe(parser);
+  let spooled: Omit<Spooled, 'purpose' | 'translator'> | undefined;
+  const body = await readMultipart(req, res, {
+    maxFiles: 1,
+    maxFields: 8,
+    maxFileBytes: limits.maxFileBytes,
+    onFile: (part, stream) => {
+      if (part.field !== 'file') return undefined;
+      return translateStream(stream, part.filename || 'input.jsonl', path, translator, beforeWrite, limits).then((file) => {
+        spooled = file;
+      });
+    },
   });
+  if (!spooled) throw new InvalidRequestError("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+  return { ...spooled, purpose: fieldValue(body, 'purpose'), translator };
 }
 
 async function translateStream(
-  stream: Readable & { truncated?: boolean },
+  stream: FilePartStream,
   filename: string,
   path: string,
   translator: OpenAIBatchInputTranslator,

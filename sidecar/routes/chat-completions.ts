@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { ClientClosedError, UpstreamUnreachableError } from '../errors/sidecar-error';
-import { renderOpenAIError } from '../errors/render-openai-error';
+import { UpstreamUnreachableError } from '../errors/sidecar-error';
 import { inlineRemoteMedia } from '../media/inline-remote-media';
 import { GenAIOperation } from '../observability/genai-operation';
 import type { AppDeps } from '../server/app-deps';
-import { ShuttingDownError } from '../server/lifecycle';
 import { resolveGeminiApiKey } from '../server/gemini-api-key';
 import { SseResponse } from '../streaming/sse-response';
-import type { GeminiGenerateContentResponse } from '../translate/chat-completions/gemini-generate-schema';
 import { geminiResponseToOpenAI } from '../translate/chat-completions/gemini-response-to-openai';
 import { GeminiStreamTranslator } from '../translate/chat-completions/gemini-stream-translator';
 import type { ResponseContext } from '../translate/chat-completions/openai-chat-response';
@@ -16,11 +13,10 @@ import { openaiRequestToGemini, type TranslatedChatRequest } from '../translate/
 import { parseOpenAIChatRequest } from '../translate/chat-completions/parse-openai-chat-request';
 import { resolveModel, withAliasDefaults } from '../translate/model-alias';
 import { noticeAlias } from './alias-notice';
-import type { GeminiCallOptions } from '../gemini/active-call';
-import { CandidateFanIn, mergeFannedOutResponses } from '../translate/chat-completions/candidate-fan-in';
 import { chatSpanAttributes } from './chat-span-attributes';
-import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
-import { FanOut, interleave } from './fan-out';
+import { badResponse } from './gemini-call';
+import { generateTranslated, openTranslatedStream } from './chat-upstream';
+import { endFailedStream } from './stream-failure';
 import { ModelCapabilitiesSource } from './model-capabilities-source';
 import { abortOnClientClose, consumerOf, describeRequest, reportDummySignatures, reportIgnoredParams } from './request-context';
 import { vertexLabelsFor } from './vertex-labels';
@@ -78,17 +74,7 @@ async function unaryCompletion(
   call: Call,
   operation: GenAIOperation,
 ): Promise<void> {
-  const parsed = await callGemini(deps, operation, async () => {
-    if (translated.calls === 1) return safeParseGeminiResponse(await deps.gemini.generateContent(translated.model, translated.geminiRequest, call));
-    const fan = new FanOut(translated.calls, call.signal);
-    try {
-      const raws = await fan.start(call, (each) => deps.gemini.generateContent(translated.model, translated.geminiRequest, each));
-      const responses = raws.map(safeParseGeminiResponse);
-      return responses.every((response) => response !== undefined) ? mergeFannedOutResponses(responses) : undefined;
-    } finally {
-      fan.dispose();
-    }
-  });
+  const parsed = await generateTranslated(deps, translated, call, operation);
   if (!parsed) {
     const error = badResponse();
     operation.fail(error);
@@ -118,26 +104,15 @@ async function streamCompletion(
   call: Call,
   operation: GenAIOperation,
 ): Promise<void> {
-  // Errors before this resolves (HTTP status from Gemini, connect failures) still get a proper HTTP status.
-  const fan = translated.calls > 1 ? new FanOut(translated.calls, call.signal) : undefined;
-  const open = (each: GeminiCallOptions) => deps.gemini.streamGenerateContent(translated.model, translated.geminiRequest, each);
-  let chunks: AsyncIterable<unknown>;
-  try {
-    chunks = fan ? fannedIn(fan.calls, await callGemini(deps, operation, () => fan.start(call, open))) : await callGemini(deps, operation, () => open(call));
-  } catch (error) {
-    fan?.dispose();
-    throw error;
-  }
+  const upstream = await openTranslatedStream(deps, translated, call, operation);
   const sse = new SseResponse(res);
   const translator = new GeminiStreamTranslator(context, translated.includeUsage);
   sse.open();
   // Gemini repeats cumulative usageMetadata on every chunk: the last one is the request's usage.
   let lastUsage: GeminiUsage | undefined;
   try {
-    for await (const raw of chunks) {
+    for await (const parsed of upstream.chunks) {
       operation.chunk();
-      const parsed = safeParseGeminiResponse(raw);
-      if (!parsed) throw badResponse();
       if (parsed.usageMetadata) lastUsage = parsed.usageMetadata;
       const full = sse.sendAll(translator.push(parsed));
       if (full) await full;
@@ -157,32 +132,11 @@ async function streamCompletion(
     describeRequest(res, { finishReasons: translator.finishReasons, usage });
     sse.done();
   } catch (thrown) {
-    const error = deps.lifecycle.errorFor(thrown);
-    const closed = !(error instanceof ShuttingDownError) && (error instanceof ClientClosedError || call.signal.aborted);
-    operation.fail(closed ? new ClientClosedError() : error, lastUsage ? tokenUsageFromGemini(lastUsage) : undefined);
-    if (closed) {
-      deps.logger.debug({ model: translated.model }, 'client closed the stream; upstream aborted');
-      return;
-    }
-    const rendered = renderOpenAIError(error);
-    deps.logger.warn({ err: error, status: rendered.status, model: translated.model }, 'stream failed after it started');
-    describeRequest(res, { streamError: rendered.body.error.code ?? rendered.body.error.type });
-    sse.fail(rendered.body);
+    endFailedStream(deps, res, sse, operation, thrown, { signal: call.signal, model: translated.model, usage: lastUsage && tokenUsageFromGemini(lastUsage) });
   } finally {
-    fan?.abort();
-    fan?.dispose();
+    upstream.close();
     if (translator.warnings.length > 0) {
       deps.logger.warn({ warnings: translator.warnings, model: translated.model }, 'Gemini stream not fully representable');
     }
-  }
-}
-
-/** The chunks of `calls` parallel streams as one stream: call i's candidate becomes choice i, usage summed. */
-async function* fannedIn(calls: number, streams: ReadonlyArray<AsyncIterable<unknown>>): AsyncGenerator<GeminiGenerateContentResponse> {
-  const fanIn = new CandidateFanIn(calls);
-  for await (const [index, raw] of interleave(streams)) {
-    const parsed = safeParseGeminiResponse(raw);
-    if (!parsed) throw badResponse();
-    yield fanIn.relabel(index, parsed);
   }
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { UpstreamUnreachableError } from '../errors/sidecar-error';
 import type { GeminiCallOptions } from '../gemini/active-call';
@@ -13,8 +13,7 @@ import {
 } from '../translate/images/gemini-images-to-openai';
 import { openaiImagesToGemini, type TranslatedImagesRequest } from '../translate/images/openai-images-to-gemini';
 import { parseOpenAIImagesRequest } from '../translate/images/openai-images-schema';
-import { resolveModel, withAliasDefaults } from '../translate/model-alias';
-import { noticeAlias } from './alias-notice';
+import { withResolvedModel } from './alias-notice';
 import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
 import type { TokenUsage } from '../spend/token-usage';
 import { GenAIOperation } from '../observability/genai-operation';
@@ -24,38 +23,41 @@ export function imagesGenerationsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const apiKey = resolveGeminiApiKey(req.headers, deps.gemini.hasServerKeys);
     const parsed = parseOpenAIImagesRequest(req.body);
-    const resolved = resolveModel(parsed.request.model, deps.config.models.aliases);
-    noticeAlias(deps, parsed.request.model, resolved.alias);
-    const request = withAliasDefaults({ ...parsed.request, model: resolved.model }, resolved.alias);
-    const translated = openaiImagesToGemini(request);
+    const translated = openaiImagesToGemini(withResolvedModel(deps, parsed.request));
     reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
     describeRequest(res, { model: parsed.request.model, stream: false });
     const call = { apiKey, signal: abortOnClientClose(req, res) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
-      operation: 'generate_content',
-      model: translated.model,
-      stream: false,
-      consumer: consumerOf(res),
-    });
-    let response;
-    try {
-      const result = await operation.run(() => callGemini(deps, translated, call));
-      const translatedResponse = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
-      response = translatedResponse.response;
-      const warnings = translatedResponse.warnings;
-      if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
-    } catch (error) {
-      operation.fail(error);
-      throw error;
-    }
-    operation.succeed({
-      ...(response.usage ? { usage: imagesUsage(response.usage) } : {}),
-    });
-    res.json(response);
+    await respondWithImages(deps, res, translated, call);
   };
 }
 
-async function callGemini(deps: AppDeps, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<GeminiImagesResult> {
+/** Calls the image model, answers the OpenAI ImagesResponse and records the operation (generations and edits). */
+export async function respondWithImages(deps: AppDeps, res: Response, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<void> {
+  const operation = new GenAIOperation(deps.metrics, deps.tracer, {
+    operation: 'generate_content',
+    model: translated.model,
+    stream: false,
+    consumer: consumerOf(res),
+  });
+  let response;
+  try {
+    const result = await operation.run(() => callImageModel(deps, translated, call));
+    const translatedResponse = geminiImagesToOpenAI(result, Math.floor(Date.now() / 1000));
+    response = translatedResponse.response;
+    const warnings = translatedResponse.warnings;
+    if (warnings.length > 0) deps.logger.warn({ warnings, model: translated.model }, 'Gemini images answer not fully representable');
+  } catch (error) {
+    operation.fail(error);
+    throw error;
+  }
+  operation.succeed({
+    ...(response.usage ? { usage: imagesUsage(response.usage) } : {}),
+  });
+  res.json(response);
+}
+
+/** The upstream call(s) of an images request (generations and edits alike): one per image, or Imagen's predict. */
+async function callImageModel(deps: AppDeps, translated: TranslatedImagesRequest, call: GeminiCallOptions): Promise<GeminiImagesResult> {
   if (translated.kind === 'predict') {
     const raw = await deps.gemini.callModel(translated.model, 'predict', translated.body, call);
     return { kind: 'predict', response: parseUpstream(imagenPredictResponseSchema, raw) };

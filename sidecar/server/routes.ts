@@ -1,8 +1,12 @@
 import type { RequestHandler } from 'express';
+import { audioSpeechHandler } from '../routes/audio-speech';
+import { audioTranscriptionsHandler } from '../routes/audio-transcriptions';
 import { batchesHandlers } from '../routes/batches';
 import { chatCompletionsHandler } from '../routes/chat-completions';
+import { completionsHandler } from '../routes/completions';
 import { embeddingsHandler } from '../routes/embeddings';
 import { filesHandlers } from '../routes/files';
+import { imagesEditsHandler } from '../routes/images-edits';
 import { imagesGenerationsHandler } from '../routes/images-generations';
 import { modelsHandlers } from '../routes/models';
 import { responsesHandlers } from '../routes/responses';
@@ -25,9 +29,14 @@ export const OPENAI_PATH_PREFIXES = ['/v1', '/v1beta/openai'] as const;
 /** The one route table: OpenAI endpoint → handler, under every prefix. */
 export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   const chat = chatCompletionsHandler(deps);
+  const completions = completionsHandler(deps);
+  const speech = audioSpeechHandler(deps);
+  const transcriptions = audioTranscriptionsHandler(deps, 'transcribe');
+  const translations = audioTranscriptionsHandler(deps, 'translate');
   const embeddings = embeddingsHandler(deps);
   const models = modelsHandlers(deps);
   const images = imagesGenerationsHandler(deps);
+  const edits = imagesEditsHandler(deps);
   const responsesState = new ResponsesState(deps);
   const responses = responsesHandlers(deps, responsesState);
   const stored = responsesState.handlers();
@@ -36,7 +45,12 @@ export function buildRoutes(deps: AppDeps): RouteDefinition[] {
   return OPENAI_PATH_PREFIXES.flatMap((prefix): RouteDefinition[] => [
     { method: 'post', path: `${prefix}/chat/completions`, handler: chat, json: true },
     { method: 'post', path: `${prefix}/embeddings`, handler: embeddings, json: true },
+    { method: 'post', path: `${prefix}/completions`, handler: completions, json: true },
+    { method: 'post', path: `${prefix}/audio/speech`, handler: speech, json: true },
+    { method: 'post', path: `${prefix}/audio/transcriptions`, handler: transcriptions, json: false },
+    { method: 'post', path: `${prefix}/audio/translations`, handler: translations, json: false },
     { method: 'post', path: `${prefix}/images/generations`, handler: images, json: true },
+    { method: 'post', path: `${prefix}/images/edits`, handler: edits, json: false },
     { method: 'get', path: `${prefix}/models`, handler: models.list, json: false },
     { method: 'get', path: `${prefix}/models/:id`, handler: models.retrieve, json: false },
     { method: 'post', path: `${prefix}/responses`, handler: responses.create, json: true },

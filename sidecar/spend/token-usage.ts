@@ -53,3 +53,11 @@ export function tokenUsageFromGemini(usage: GeminiUsage): TokenUsage {
 export function inputOnlyUsage(input: number): TokenUsage {
   return { input, output: 0, reasoning: 0, cached: 0, audioInput: 0, imageOutput: 0 };
 }
+
+/** Usage of several calls billed as one operation (legacy completions: one call per prompt); undefined when none reported any. */
+export function sumTokenUsage(usages: ReadonlyArray<TokenUsage | undefined>): TokenUsage | undefined {
+  const reported = usages.filter((usage): usage is TokenUsage => usage !== undefined);
+  if (reported.length === 0) return undefined;
+  const sum = (key: keyof TokenUsage) => reported.reduce((total, usage) => total + usage[key], 0);
+  return { input: sum('input'), output: sum('output'), reasoning: sum('reasoning'), cached: sum('cached'), audioInput: sum('audioInput'), imageOutput: sum('imageOutput') };
+}

@@ -55,6 +55,8 @@ describe('npm run demo (dist/test/emulator/demo.js)', () => {
       const output = await waitForOutput(demo, 'Press Ctrl-C to stop.');
       expect(output).toContain(`sidecar  http://127.0.0.1:${port}   (admin http://127.0.0.1:${adminPort}/readyz`);
       expect(output).toContain('check    POST /v1/chat/completions answered: "Echo: Hello from the demo"');
+      expect(output).toMatch(/check {4}openai SDK audio\.speech → audio\.transcriptions round trip: "I heard \d+(\.\d+)? seconds of audio\/wav audio\."/);
+      expect(output).toContain('check    openai SDK completions.create (legacy) text: "Echo: Once upon a time"');
       expect(output).toMatch(/check {4}openai SDK chat\.completions\.parse \(zod schema\) parsed: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);
       expect(output).toContain('check    openai SDK responses.create (Responses API) output_text: "Echo: Hello from the Responses API"');
       expect(output).toMatch(/check {4}AI SDK generateObject \(zod schema\) generated: \{"name":"[^"]*","country":"[^"]*","population":\d+\}/);

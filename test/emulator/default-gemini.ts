@@ -4,6 +4,9 @@ import { answerBatchEmbedContents, answerEmbedContent } from './default-embeddin
 import { answerPredict } from './default-imagen';
 import { buildGenerateContentResponse, planReply } from './default-reply';
 import { buildStreamChunks } from './default-stream';
+import { planSpeech, speechChunks, speechResponse } from './default-speech';
+import { audioAnswer } from './default-audio';
+import { isAudioModel } from './emulated-model';
 import {
   invalidApiKeyError,
   missingApiKeyError,
@@ -67,13 +70,25 @@ async function answerGenerate(
 ): Promise<void> {
   const validation = validateGenerateRequest(request.rawBody, request.body, model);
   if (!validation.ok) return writeJson(context, validation.error.status, validation.error.body);
-  const plan = planReply(validation.request, model, ledger);
-  if (url.pathname.endsWith(':generateContent')) {
+  const unary = url.pathname.endsWith(':generateContent');
+  const sse = url.searchParams.get('alt') === 'sse';
+  if (isAudioModel(model)) {
+    const speech = planSpeech(validation.request);
+    if ('status' in speech) return writeJson(context, speech.status, speech.body);
+    if (unary) return writeJson(context, 200, speechResponse(model, speech));
+    const chunks = speechChunks(model, speech);
+    return sse ? writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 }) : writeJson(context, 200, chunks);
+  }
+  const heard = audioAnswer(validation.request);
+  const planned = planReply(validation.request, model, ledger);
+  // Markers ([block], [safety], [max]) in the instruction still decide the outcome; otherwise the audio is heard.
+  const plan = heard === undefined || (planned.mode !== 'text' && planned.mode !== 'tool') ? planned : { ...planned, mode: 'text' as const, texts: [heard] };
+  if (unary) {
     return writeJson(context, 200, buildGenerateContentResponse(plan));
   }
   const chunks = buildStreamChunks(plan);
   // Without alt=sse Google answers streamGenerateContent with one JSON array of responses.
-  if (url.searchParams.get('alt') !== 'sse') return writeJson(context, 200, chunks);
+  if (!sse) return writeJson(context, 200, chunks);
   return writeSse(context, { chunks, intervalMs: options.chunkIntervalMs ?? 0 });
 }
 

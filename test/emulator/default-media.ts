@@ -29,8 +29,8 @@ export function mediaNotes(parts: JsonObject[]): string[] {
   });
 }
 
-/** The generated image part; Gemini 3 image models sign every inlineData part. */
-export function imagePart(thoughtSignature?: string): JsonObject {
-  const inlineData = { mimeType: 'image/png', data: TINY_PNG_BASE64 };
+/** The generated image part (an edit hands back its input image); Gemini 3 image models sign every inlineData part. */
+export function imagePart(thoughtSignature?: string, edited?: { mimeType: string; data: string }): JsonObject {
+  const inlineData = edited ?? { mimeType: 'image/png', data: TINY_PNG_BASE64 };
   return thoughtSignature ? { inlineData, thoughtSignature } : { inlineData };
 }

@@ -3,7 +3,7 @@ import { structuredText } from './default-json';
 import { mediaNotes } from './default-media';
 import { functionResponseText, planCalls, wantsFunctionCall, type PlannedCall } from './default-tools';
 import { isGemini3OrLater, isImageModel } from './emulated-model';
-import { field, recordField } from './request-fields';
+import { field, recordField, type JsonObject } from './request-fields';
 import { newThoughtSignature, type ThoughtSignatureLedger } from './thought-signatures';
 import type { EmulatorGenerateRequest } from './validate-generate-request';
 
@@ -19,6 +19,8 @@ export interface PlannedImage {
   withText: boolean;
   /** Gemini 3 image models sign every inlineData part. */
   signature?: string;
+  /** Editing: the first input image of the turn, which the emulator hands back as the edited image. */
+  edited?: { mimeType: string; data: string };
 }
 
 /** Everything needed to render the default answer as one body or as SSE chunks. */
@@ -95,9 +97,21 @@ function imageModalities(request: EmulatorGenerateRequest, model: string): strin
   return modalities.includes('IMAGE') ? modalities : [];
 }
 
-function plannedImage(modalities: string[], model: string, sign: () => string): PlannedImage | undefined {
+/** The first inlineData image of a turn: an edit request's input. */
+function inputImage(parts: JsonObject[]): { mimeType: string; data: string } | undefined {
+  for (const part of parts) {
+    const inline = recordField(part, 'inlineData');
+    const mimeType = inline ? field(inline, 'mimeType') : undefined;
+    const data = inline ? field(inline, 'data') : undefined;
+    if (typeof mimeType === 'string' && mimeType.startsWith('image/') && typeof data === 'string') return { mimeType, data };
+  }
+  return undefined;
+}
+
+function plannedImage(modalities: string[], model: string, sign: () => string, turn: JsonObject[]): PlannedImage | undefined {
   if (modalities.length === 0) return undefined;
-  return { withText: modalities.includes('TEXT'), ...(isGemini3OrLater(model) ? { signature: sign() } : {}) };
+  const edited = inputImage(turn);
+  return { withText: modalities.includes('TEXT'), ...(isGemini3OrLater(model) ? { signature: sign() } : {}), ...(edited ? { edited } : {}) };
 }
 
 /** Decides the deterministic default answer for a validated request; signatures are issued through the ledger. */
@@ -123,7 +137,7 @@ export function planReply(request: EmulatorGenerateRequest, model: string, ledge
   const candidateCount = typeof requested === 'number' && requested > 1 ? Math.floor(requested) : 1;
   const maxOutput = field(config, 'maxOutputTokens');
   const allText = [...request.contents.flatMap((content) => textsOf(content.parts)), ...textsOf(request.systemInstruction?.parts)];
-  const image = mode === 'text' ? plannedImage(modalities, model, sign) : undefined;
+  const image = mode === 'text' ? plannedImage(modalities, model, sign, turn) : undefined;
   const logprobs = field(config, 'logprobs');
   return {
     model,

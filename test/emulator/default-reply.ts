@@ -92,7 +92,7 @@ function unaryCandidate(plan: ReplyPlan, text: string, index: number): Json {
   }
   const signature = plan.thoughtSignature;
   const textParts = sendsText(plan) ? [signature ? { text, thoughtSignature: signature } : { text }] : [];
-  const imageParts = plan.image ? [imagePart(plan.image.signature)] : [];
+  const imageParts = plan.image ? [imagePart(plan.image.signature, plan.image.edited)] : [];
   const extras = sendsText(plan) ? textExtras(plan, text, text, true) : {};
   return candidate(index, { parts: [...thoughtParts(plan), ...textParts, ...imageParts], finishReason: 'STOP', extras });
 }

@@ -53,7 +53,7 @@ function emitText(plan: ReplyPlan, gemini3: boolean, emit: Emit): void {
     emit(candidates, sentTokens());
   }
   if (plan.image) {
-    const part = imagePart(plan.image.signature);
+    const part = imagePart(plan.image.signature, plan.image.edited);
     const stop = (text: string) => (gemini3 ? {} : { finishReason: 'STOP', extras: textExtras(plan, '', text, true) });
     emit(plan.texts.map((text, index) => candidate(index, { parts: [part], ...stop(text) })), sentTokens() + (images ?? 0), images);
   }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { batchCheck } from './demo-batch';
@@ -77,6 +77,8 @@ async function showDemo(base: string, adminPort: string, emulatorUrl: string): P
   const structured = await parseCheck(`${base}/v1`);
   const responses = await responsesCheck(`${base}/v1`);
   const generated = await generateObjectCheck(`${base}/v1`);
+  const audio = await audioRoundTripCheck(`${base}/v1`);
+  const completion = await completionsCheck(`${base}/v1`);
   const batch = await batchCheck(`${base}/v1`);
   process.stdout.write(`
 openai-gemini-sidecar demo
@@ -86,6 +88,8 @@ openai-gemini-sidecar demo
   check    openai SDK chat.completions.parse (zod schema) ${structured.ok ? 'parsed' : 'FAILED'}: ${structured.text}
   check    openai SDK responses.create (Responses API) ${responses.ok ? 'output_text' : 'FAILED'}: ${responses.text}
   check    AI SDK generateObject (zod schema) ${generated.ok ? 'generated' : 'FAILED'}: ${generated.text}
+  check    openai SDK audio.speech → audio.transcriptions ${audio.ok ? 'round trip' : 'FAILED'}: ${audio.text}
+  check    openai SDK completions.create (legacy) ${completion.ok ? 'text' : 'FAILED'}: ${completion.text}
   check    openai SDK files.create + batches.create (Batch API) ${batch.ok ? 'ran' : 'FAILED'}: ${batch.text}
 
 Try it (any bearer token works against the emulator):
@@ -98,6 +102,10 @@ Try it (any bearer token works against the emulator):
 
   curl -s ${base}/v1/responses -H "Authorization: Bearer demo-key" -H "Content-Type: application/json" \\
     -d '{"model":"gemini-2.5-flash","instructions":"Answer briefly.","input":"What is the Responses API?"}'
+
+  curl -s ${base}/v1/audio/speech -H "Authorization: Bearer demo-key" -H "Content-Type: application/json" \\
+    -d '{"model":"tts-1","voice":"alloy","input":"Hello from the demo"}' -o hello.mp3
+  curl -s ${base}/v1/audio/transcriptions -H "Authorization: Bearer demo-key" -F model=whisper-1 -F file=@hello.mp3 -F response_format=srt
 
 Python (needs the openai package, which brings pydantic: pip install openai):
 
@@ -120,9 +128,10 @@ npm install openai ai @ai-sdk/openai zod; Node 22 or newer):
 
 Prompts containing [block], [safety], [max] or [think] make the emulator answer a blocked prompt, a safety stop,
 a MAX_TOKENS stop or a thinking answer. With tools it calls the first function ([parallel]: the first two), and it
-answers tool results with "Result: …". *-image models return a tiny PNG. Press Ctrl-C to stop.
+answers tool results with "Result: …". *-image models return a tiny PNG (an edit returns its first input image);
+*-tts models speak a tone; audio input is "heard" as its length and type. Press Ctrl-C to stop.
 `);
-  if (message === undefined || !structured.ok || !responses.ok || !generated.ok || !batch.ok) throw new Error('a check above did not pass');
+  if (message === undefined || !structured.ok || !responses.ok || !generated.ok || !audio.ok || !completion.ok || !batch.ok) throw new Error('a check above did not pass');
 }
 
 /** The Vercel AI SDK (ESM, so imported dynamically) through its OpenAI chat model: generateObject with a zod schema. */
@@ -161,6 +170,31 @@ async function responsesCheck(baseURL: string): Promise<{ ok: boolean; text: str
   try {
     const response = await client.responses.create({ model: 'gemini-2.5-flash', input: 'Hello from the Responses API' });
     return response.output_text ? { ok: true, text: JSON.stringify(response.output_text) } : { ok: false, text: `no output_text (status ${response.status})` };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
+  }
+}
+
+/** Speech as WAV from the TTS alias, sent back to the transcription alias: what the emulator heard. */
+async function audioRoundTripCheck(baseURL: string): Promise<{ ok: boolean; text: string }> {
+  const client = new OpenAI({ apiKey: 'demo-key', baseURL, maxRetries: 0 });
+  try {
+    const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello from the demo', response_format: 'wav' });
+    const file = await toFile(Buffer.from(await speech.arrayBuffer()), 'hello.wav', { type: 'audio/wav' });
+    const transcript = await client.audio.transcriptions.create({ model: 'whisper-1', file });
+    return transcript.text ? { ok: true, text: JSON.stringify(transcript.text) } : { ok: false, text: 'no text' };
+  } catch (error) {
+    return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
+  }
+}
+
+/** The legacy completions endpoint, as FIM and code-completion tools call it. */
+async function completionsCheck(baseURL: string): Promise<{ ok: boolean; text: string }> {
+  const client = new OpenAI({ apiKey: 'demo-key', baseURL, maxRetries: 0 });
+  try {
+    const completion = await client.completions.create({ model: 'gemini-2.5-flash', prompt: 'Once upon a time' });
+    const text = completion.choices[0]?.text;
+    return text ? { ok: true, text: JSON.stringify(text) } : { ok: false, text: 'no text' };
   } catch (error) {
     return { ok: false, text: (error as Error).message.split('\n')[0] ?? 'error' };
   }

@@ -41,6 +41,11 @@ function imageModel(id: string, displayName: string, description: string, thinki
   return thinking ? { ...entry, thinking } : entry;
 }
 
+function speechModel(id: string, displayName: string): GoogleModel {
+  const { thinking: _thinking, temperature: _t, topP: _p, topK: _k, maxTemperature: _m, ...model } = chatModel(id, displayName, displayName, 16384);
+  return { ...model, inputTokenLimit: 8192, supportedGenerationMethods: ['countTokens', 'generateContent'] };
+}
+
 // Embedding models serve embedContent and batchEmbedContents (https://ai.google.dev/api/embeddings); Google's own
 // listing also names its token-counting and async batch methods.
 function embeddingModel(id: string, displayName: string, inputTokenLimit: number): GoogleModel {
@@ -90,6 +95,11 @@ export const MODEL_CATALOG: readonly GoogleModel[] = [
   imageModel('gemini-3-pro-image-preview', 'Nano Banana Pro', 'Gemini 3 Pro Image Preview', true),
   imageModel('gemini-3-pro-image', 'Nano Banana Pro', 'Gemini 3 Pro Image', true),
   imageModel('gemini-3.1-flash-image', 'Nano Banana 2', 'Gemini 3.1 Flash Image', true),
+  speechModel('gemini-2.5-flash-preview-tts', 'Gemini 2.5 Flash Preview TTS'),
+  speechModel('gemini-2.5-pro-preview-tts', 'Gemini 2.5 Pro Preview TTS'),
+  speechModel('gemini-3.1-flash-tts-preview', 'Gemini 3.1 Flash TTS Preview'),
+  speechModel('gemini-3.8-flash-tts', 'Gemini 3.8 Flash TTS'),
+  speechModel('gemini-3.8-flash-lite-tts', 'Gemini 3.8 Flash-Lite TTS'),
   embeddingModel('gemini-embedding-001', 'Gemini Embedding 001', 2048),
   embeddingModel('gemini-embedding-2', 'Gemini Embedding 2', 8192),
   embeddingModel('gemini-embedding-2-preview', 'Gemini Embedding 2 Preview', 8192),

@@ -6,6 +6,7 @@ import { embeddingsBody, imagesBody } from './embeddings-images-arbitraries';
 import { DeepJson, deepJson, toJsonText } from './fuzz-json';
 import { InvariantError } from './invariants';
 import { chatBody } from './openai-chat-arbitraries';
+import { completionsBody, speechBody } from './completions-speech-arbitraries';
 import { checkProperty, type FuzzOutcome, type FuzzProperty } from './properties';
 
 /** Small enough that a generated body can cross it; the deep bodies (≤ 12,000 levels, ~60 kB) stay under it. */
@@ -280,6 +281,8 @@ export const HTTP_PROPERTIES: FuzzProperty[] = [
   httpProperty('http: /chat/completions', endpointRequest(CHAT_PATHS, tidyOrWild(chatBody))),
   httpProperty('http: /embeddings', endpointRequest(['/v1/embeddings', '/v1beta/openai/embeddings'], tidyOrWild(embeddingsBody))),
   httpProperty('http: /images/generations', endpointRequest(['/v1/images/generations'], tidyOrWild(imagesBody))),
+  httpProperty('http: /completions', endpointRequest(['/v1/completions', '/v1beta/openai/completions'], tidyOrWild(completionsBody))),
+  httpProperty('http: /audio/speech', endpointRequest(['/v1/audio/speech', '/v1beta/openai/audio/speech'], tidyOrWild(speechBody))),
   // Few random paths exist, so a run may well see no 2xx at all.
   httpProperty('http: any method and path', anyRequest, false),
 ];

@@ -27,6 +27,7 @@ export interface HarnessOverrides {
   tracing?: Partial<SidecarConfig['tracing']>;
   media?: Partial<SidecarConfig['media']>;
   models?: Partial<SidecarConfig['models']>;
+  uploads?: Partial<SidecarConfig['uploads']>;
   batch?: Partial<SidecarConfig['batch']>;
   consumers?: Partial<SidecarConfig['consumers']>;
   pricing?: Partial<SidecarConfig['pricing']>;
@@ -71,6 +72,7 @@ export async function startSidecarHarness(overrides: HarnessOverrides = {}): Pro
     gemini: { baseUrl: emulator.url, retry: { maxAttempts: 1 }, ...overrides.gemini },
     media: overrides.media ?? {},
     models: overrides.models ?? {},
+    uploads: overrides.uploads ?? {},
     auth: overrides.auth ?? {},
     metrics: overrides.metrics ?? {},
     tracing: overrides.tracing ?? {},

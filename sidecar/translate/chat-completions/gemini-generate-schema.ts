@@ -76,6 +76,8 @@ export interface GeminiGenerationConfig {
   logprobs?: number;
   mediaResolution?: string;
   thinkingConfig?: GeminiThinkingConfig;
+  /** TTS voice (https://ai.google.dev/api/generate-content#SpeechConfig). */
+  speechConfig?: { voiceConfig: { prebuiltVoiceConfig: { voiceName: string } } };
 }
 
 /** Native `GenerateContentRequest` as the sidecar builds it. */

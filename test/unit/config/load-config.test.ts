@@ -32,6 +32,12 @@ const DEFAULTS = {
   auth: { clientKeys: [], trustIngress: false },
   models: {
     aliases: {
+      'tts-1': { model: 'gemini-3.8-flash-lite-tts' },
+      'tts-1-hd': { model: 'gemini-3.8-flash-tts' },
+      'gpt-4o-mini-tts': { model: 'gemini-3.8-flash-tts' },
+      'whisper-1': { model: 'gemini-3.5-flash' },
+      'gpt-4o-transcribe': { model: 'gemini-3.5-flash' },
+      'gpt-4o-mini-transcribe': { model: 'gemini-3.5-flash-lite' },
       'text-embedding-004': { model: 'gemini-embedding-001', dimensions: 768, notice: expect.any(String) },
       'imagen-3.0-generate-001': { model: 'gemini-2.5-flash-image', notice: expect.any(String) },
       'imagen-3.0-generate-002': { model: 'gemini-2.5-flash-image', notice: expect.any(String) },
@@ -49,6 +55,7 @@ const DEFAULTS = {
     capabilities: [],
   },
   media: { remoteUrls: 'fetch', allowPrivateNetworks: false, maxBytes: 20_971_520, timeoutMs: 15_000 },
+  uploads: { audioMaxBytes: 26_214_400, imageMaxBytes: 33_554_432 },
   metrics: { format: 'prometheus', models: expect.arrayContaining(['gemini-2.5-flash']), defaultMetrics: true },
   tracing: { captureContent: false },
   vertex: {
