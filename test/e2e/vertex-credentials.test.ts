@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -149,6 +149,8 @@ describe('Vertex AI credentials in the built sidecar process', () => {
     expect(new URLSearchParams(exchange.body).get('scope')).toBe('https://www.googleapis.com/auth/cloud-platform');
     expect(emulator.lastRequest()!.path).toBe('/v1/projects/wif-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent');
     expect(bearer(emulator.lastRequest()!)).toBe(fake.issued.at(-1));
+    // The file is read by the sidecar, not through google-auth-library's deprecated keyFilename (a stray stderr warning).
+    expect(sidecar.output()).not.toContain('keyFilename');
     // Preview models serve from global only: the sidecar passes Vertex's 404 on as model_not_found.
     await expect(client.chat.completions.create({ model: 'gemini-3-flash-preview', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
       status: 404,
@@ -169,4 +171,22 @@ describe('Vertex AI credentials in the built sidecar process', () => {
     expect(fake.calls).toHaveLength(authCalls);
     expect(sidecar.output()).not.toContain('vertex-express-key');
   }, 60_000);
+
+  it.each([
+    { name: 'a missing file', content: undefined, message: /cannot be read: ENOENT/ },
+    { name: 'a file that is not JSON', content: 'private_key=-----BEGIN PRIVATE KEY----- not json', message: /is not JSON$/m },
+    { name: 'JSON that is no credentials file', content: '{"type":"api_key","secret":"hunter2-secret"}', message: /is not a Google credentials file \(type must be one of service_account, external_account/ },
+  ])('refuses to start on $name in GOOGLE_APPLICATION_CREDENTIALS, naming the file and never quoting it', async ({ content, message }) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vertex-creds-')), 'credentials.json');
+    if (content !== undefined) writeFileSync(file, content);
+    const env = { ...process.env, ...vertexEnv(emulator, { GOOGLE_APPLICATION_CREDENTIALS: file, SIDECAR_TRUST_INGRESS: 'true', PORT: '0', ADMIN_PORT: '0' }) };
+    const failure = (await run(process.execPath, [SIDECAR_MAIN], { env, timeout: 20_000 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { code?: number; stderr?: string } | undefined;
+    expect(failure?.code).toBe(1);
+    expect(failure!.stderr).toContain(`openai-gemini-sidecar: failed to start: vertex.credentialsFile (GOOGLE_APPLICATION_CREDENTIALS) ${file}`);
+    expect(failure!.stderr).toMatch(message);
+    expect(failure!.stderr).not.toMatch(/PRIVATE KEY|hunter2/);
+  }, 30_000);
 });

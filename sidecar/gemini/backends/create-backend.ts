@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { GoogleAuth } from 'google-auth-library';
 import type { SidecarConfig } from '../../config/config-schema';
 import { vertexAuthMode, type VertexConfig } from '../../config/vertex-config';
@@ -20,11 +21,39 @@ function logTokenEvent(logger: Logger, event: TokenEvent): void {
   );
 }
 
+/** Credential types GoogleAuth builds a client for from a JSON file (service account, WIF, user, impersonation). */
+const CREDENTIAL_TYPES = new Set(['service_account', 'external_account', 'external_account_authorized_user', 'authorized_user', 'impersonated_service_account']);
+
+/**
+ * The credentials file, read and checked here: google-auth-library deprecates `keyFilename` (it prints a warning
+ * outside our log) and asks callers to validate externally sourced credentials. Messages name the file and never
+ * quote its content (V8's JSON errors would).
+ */
+function readCredentialsFile(file: string): Record<string, unknown> & { type: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`vertex.credentialsFile (GOOGLE_APPLICATION_CREDENTIALS) ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`vertex.credentialsFile (GOOGLE_APPLICATION_CREDENTIALS) ${file} is not JSON`);
+  }
+  const type = (parsed as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) {
+    throw new Error(`vertex.credentialsFile (GOOGLE_APPLICATION_CREDENTIALS) ${file} is not a Google credentials file (type must be one of ${[...CREDENTIAL_TYPES].join(', ')})`);
+  }
+  return parsed as Record<string, unknown> & { type: string };
+}
+
 /** The GoogleAuth (Application Default Credentials) of a Vertex config: its key or external-account file, else ADC's search. */
 export function createGoogleAuth(vertex: VertexConfig): GoogleAuth {
   return new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
-    keyFilename: vertex.credentialsFile,
+    ...(vertex.credentialsFile ? { credentials: readCredentialsFile(vertex.credentialsFile) } : {}),
     projectId: vertex.project,
     // Node's own fetch for the clients' token calls, instead of gaxios' lazily imported node-fetch.
     clientOptions: { transporterOptions: { fetchImplementation: fetch } },
