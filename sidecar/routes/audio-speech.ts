@@ -11,7 +11,8 @@ import type { GeminiGenerateContentResponse } from '../translate/chat-completion
 import { geminiUsageToOpenAI } from '../translate/chat-completions/usage';
 import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
-import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { beginGenerateCall } from './begin-generate-call';
+import { describeRequest } from './request-context';
 import { tokenUsageFromGemini, type TokenUsage } from '../spend/token-usage';
 import { endFailedStream } from './stream-failure';
 
@@ -27,14 +28,12 @@ export function audioSpeechHandler(deps: AppDeps): RequestHandler {
     const parsed = parseOpenAISpeechRequest(req.body);
     const translated = openaiSpeechToGemini(withResolvedModel(deps, parsed.request));
     assertEncodable(translated.format);
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
-    describeRequest(res, { model: parsed.request.model, stream: translated.stream });
-    const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
-      operation: 'generate_content',
+    const { call, operation } = beginGenerateCall(deps, req, res, apiKey, {
       model: translated.model,
+      requestModel: parsed.request.model,
       stream: translated.stream,
-      consumer: consumerOf(res),
+      unknownKeys: parsed.unknownKeys,
+      warnings: translated.warnings,
     });
     if (translated.stream) await streamSpeech(deps, res, translated, call, operation);
     else await unarySpeech(deps, res, translated, call, operation);

@@ -18,7 +18,8 @@ import { readCandidateContent } from '../translate/chat-completions/candidate-co
 import type { GeminiGenerateContentResponse, GeminiUsage } from '../translate/chat-completions/gemini-generate-schema';
 import { withResolvedModel } from './alias-notice';
 import { badResponse, callGemini, safeParseGeminiResponse } from './gemini-call';
-import { abortOnClientClose, consumerOf, describeRequest, reportIgnoredParams } from './request-context';
+import { beginGenerateCall } from './begin-generate-call';
+import { describeRequest } from './request-context';
 import { tokenUsageFromGemini, type TokenUsage } from '../spend/token-usage';
 import { endFailedStream } from './stream-failure';
 
@@ -34,14 +35,12 @@ export function audioTranscriptionsHandler(deps: AppDeps, task: TranscriptionTas
     const { fields, upload } = await readAudioForm(deps, req, res);
     const parsed = parseTranscriptionFields(fields);
     const translated = openaiTranscriptionToGemini(task, withResolvedModel(deps, parsed.request), upload);
-    reportIgnoredParams(deps, res, translated.model, parsed.unknownKeys, translated.warnings);
-    describeRequest(res, { model: parsed.request.model, stream: translated.stream });
-    const call = { apiKey, signal: abortOnClientClose(req, res, deps.lifecycle.forceStop.signal) };
-    const operation = new GenAIOperation(deps.metrics, deps.tracer, {
-      operation: 'generate_content',
+    const { call, operation } = beginGenerateCall(deps, req, res, apiKey, {
       model: translated.model,
+      requestModel: parsed.request.model,
       stream: translated.stream,
-      consumer: consumerOf(res),
+      unknownKeys: parsed.unknownKeys,
+      warnings: translated.warnings,
     });
     const language = parsed.request.language ? languageName(parsed.request.language) : undefined;
     if (translated.stream) await streamTranscript(deps, res, translated, call, operation);
