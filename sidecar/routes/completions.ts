@@ -59,7 +59,7 @@ export function completionsHandler(deps: AppDeps): RequestHandler {
     const first = translated[0]!;
     // The least thinking is the sidecar's default, not the caller's choice: a model without a knob draws no warning for it.
     const warnings = first.warnings.filter((param) => param !== 'reasoning_effort' || request.reasoning_effort != null);
-    const { labels, used } = vertexLabelsFor(deps, req, request);
+    const { labels, used } = vertexLabelsFor(deps, req, res, request);
     reportIgnoredParams(deps, res, first.model, parsed.unknownKeys, [...asChat.warnings, ...warnings].filter((param) => !used.includes(param)));
     describeRequest(res, { model: parsed.request.model, stream: first.stream });
     const plan: Plan = {
