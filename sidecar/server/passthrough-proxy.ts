@@ -116,8 +116,8 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
     res.locals.routeLabel = 'native';
     void proxy(req, res, next);
   };
+  const nativePath = backend?.nativePath?.bind(backend);
   return (req, res, next) => {
-    const nativePath = backend?.nativePath?.bind(backend);
     if (nativePath && (NATIVE_PATH.test(req.path) || VERTEX_NATIVE_PATH.test(req.path))) {
       void toVertex(req, res, next, nativePath);
       return;

@@ -7,13 +7,28 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHAT_MODEL, EMBEDDING_MODEL } from './payloads';
 import { firstLine, freePort, startProcess, waitForHttp, type ManagedProcess } from './processes';
 
-export type ArmId = 'direct' | 'sidecar' | 'sidecar-otel-off' | 'ceiling' | 'portkey' | 'litellm';
+export type ArmId = 'direct' | 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off' | 'ceiling' | 'portkey' | 'litellm';
 
-export const ARM_IDS: readonly ArmId[] = ['direct', 'sidecar', 'sidecar-otel-off', 'ceiling', 'portkey', 'litellm'];
+export const ARM_IDS: readonly ArmId[] = ['direct', 'sidecar', 'sidecar-chart', 'sidecar-otel-off', 'ceiling', 'portkey', 'litellm'];
+
+/** The sidecar arms: every request traced and exported, the chart's default (SDK on, traces off), the SDK off. */
+export type SidecarArmId = 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off';
+
+export function isSidecarArm(id: ArmId): id is SidecarArmId {
+  return id === 'sidecar' || id === 'sidecar-chart' || id === 'sidecar-otel-off';
+}
+
+/** OTel variables per sidecar arm; `sidecar-chart` is what the Helm chart sets when tracing.otlpEndpoint is empty. */
+const SIDECAR_OTEL_ENV: Record<SidecarArmId, Record<string, string | undefined>> = {
+  sidecar: {},
+  'sidecar-chart': { OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_off' },
+  'sidecar-otel-off': { OTEL_SDK_DISABLED: 'true' },
+};
 
 export const ARM_LABELS: Record<ArmId, string> = {
   direct: 'direct to the double',
   sidecar: 'sidecar (telemetry on)',
+  'sidecar-chart': 'sidecar (chart default: traces off)',
   'sidecar-otel-off': 'sidecar (OTEL_SDK_DISABLED)',
   ceiling: 'ceiling: Express 5 + undici',
   portkey: 'Portkey gateway',
@@ -84,8 +99,7 @@ export function directArm(double: Double): Arm {
 }
 
 /** The sidecar as `npm start` runs it (built dist/, instrumentation preloaded), default config but for the points below. */
-export async function startSidecar(env: BenchEnv, double: Double, telemetry: boolean): Promise<Arm> {
-  const id: ArmId = telemetry ? 'sidecar' : 'sidecar-otel-off';
+export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArmId): Promise<Arm> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const config = (parseYaml(readFileSync(join(env.root, 'config/default.yaml'), 'utf8')) ?? {}) as Record<string, Record<string, unknown>>;
   // Loopback only, and no 5 s drain on SIGTERM (a bench has no ingress to wait for); everything else is the default.
@@ -102,7 +116,7 @@ export async function startSidecar(env: BenchEnv, double: Double, telemetry: boo
       GEMINI_BASE_URL: double.origin,
       // Spans go to the double's OTLP sink, as they would to a collector.
       OTEL_EXPORTER_OTLP_ENDPOINT: double.origin,
-      OTEL_SDK_DISABLED: telemetry ? undefined : 'true',
+      ...SIDECAR_OTEL_ENV[id],
     }),
     logFile: join(env.logsDir, `${id}.log`),
     // The access log (one JSON line per request) goes where a container's stdout would go: away.

@@ -1,7 +1,7 @@
 /**
  * Aggregates the rounds of each (workload, arm) and renders the Markdown report.
  */
-import { ARM_LABELS, type ArmId } from './arms';
+import { ARM_LABELS, isSidecarArm, type ArmId } from './arms';
 import { percentile } from './load';
 import type { Workload, WorkloadId } from './workloads';
 
@@ -210,7 +210,7 @@ export function responsesVersusChat(results: Results): string[] {
       const a = aggregate(chatSamples);
       const b = aggregate(samples);
       const value = b.cpuPerRequestMs / a.cpuPerRequestMs;
-      const verdict = arm === 'sidecar' || arm === 'sidecar-otel-off' ? (value <= RESPONSES_TARGET ? ' (within target)' : ' (**over target**)') : '';
+      const verdict = isSidecarArm(arm) ? (value <= RESPONSES_TARGET ? ' (within target)' : ' (**over target**)') : '';
       rows.push(
         `| ${pair.name} | ${label(arm)} | ${cpu(a.cpuPerRequestMs)} | ${cpu(b.cpuPerRequestMs)} | ${ratio(value)}${verdict} | ${int(a.rate)} / ${int(b.rate)} |`,
       );

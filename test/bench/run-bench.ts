@@ -11,6 +11,7 @@ import {
   ARM_IDS,
   ARM_LABELS,
   directArm,
+  isSidecarArm,
   ensureLitellm,
   startCeiling,
   startDouble,
@@ -271,7 +272,7 @@ async function startArms(options: Options, env: BenchEnv, double: Double, notes:
     try {
       let arm: Arm;
       if (id === 'direct') arm = directArm(double);
-      else if (id === 'sidecar' || id === 'sidecar-otel-off') arm = await startSidecar(env, double, id === 'sidecar');
+      else if (isSidecarArm(id)) arm = await startSidecar(env, double, id);
       else if (id === 'ceiling') arm = await startCeiling(env, double);
       else if (id === 'portkey') arm = await startPortkey(env, double);
       else {
@@ -479,7 +480,7 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
   if (workload.type === 'stream') await setStream(double, 10, 0);
-  const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, !options.profileOtelOff);
+  const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, options.profileOtelOff ? 'sidecar-otel-off' : 'sidecar');
   console.log(`sidecar under --cpu-prof (telemetry ${options.profileOtelOff ? 'off' : 'on'}), ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
   const warmup =
     workload.type === 'cannon'

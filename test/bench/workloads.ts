@@ -1,7 +1,7 @@
 /**
  * The workloads: what is sent to each arm, how its answer is checked once before measuring, and how it is loaded.
  */
-import type { Arm } from './arms';
+import { isSidecarArm, type Arm } from './arms';
 import { exchange, oneStream, type BenchRequest, type StreamMarkers } from './load';
 import { CHAT_MODEL, EMBEDDING_DIMENSIONS, EMBEDDING_INPUTS, EMBEDDING_MODEL, REPLY_TEXT, gemini, openai } from './payloads';
 import { Pool } from 'undici';
@@ -130,7 +130,7 @@ function outputText(answer: unknown): string | undefined {
 
 /** A gateway that answers /v1/responses with an error does not serve it for Gemini: n/a. The sidecar must serve it. */
 function unserved(arm: Arm, status: number, text: string): Verdict {
-  if (arm.id === 'sidecar' || arm.id === 'sidecar-otel-off') return { level: 'fail', message: `HTTP ${status}: ${snippet(text)}` };
+  if (isSidecarArm(arm.id)) return { level: 'fail', message: `HTTP ${status}: ${snippet(text)}` };
   return { level: 'na', message: `does not serve /v1/responses for a Gemini model (HTTP ${status}: ${snippet(text)})` };
 }
 

@@ -25,10 +25,18 @@ function shapeOf(id: string): IdShape | undefined {
   return { version: Number(match[1]), tier: match[2], kind: kindOf(id) };
 }
 
+/** Globs come from the built-in table and the operator's config: a fixed set, each compiled once. */
+const compiledGlobs = new Map<string, RegExp>();
+
 /** `*` matches any run of characters; everything else literally. */
 export function globMatches(glob: string, id: string): boolean {
-  const pattern = glob.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${pattern}$`).test(id);
+  let compiled = compiledGlobs.get(glob);
+  if (!compiled) {
+    const pattern = glob.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    compiled = new RegExp(`^${pattern}$`);
+    compiledGlobs.set(glob, compiled);
+  }
+  return compiled.test(id);
 }
 
 function withoutMatch(row: CapabilityRow): ModelCapabilities {

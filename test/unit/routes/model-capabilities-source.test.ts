@@ -33,6 +33,18 @@ describe('ModelCapabilitiesSource', () => {
     expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
   });
 
+  it('answers a repeated id from its cache, and a new operator table replaces the cached answers', () => {
+    const { deps } = fakeDeps({ geminiFacts: 'off' }, async () => ({}));
+    const source = new ModelCapabilitiesSource(deps);
+    const first = source.resolve('gemini-2.5-flash', 'k');
+    expect(source.resolve('gemini-2.5-flash', 'k')).toBe(first);
+    expect(first.family).toBe('gemini-2.5-flash');
+
+    const models = configSchema.parse({ models: { geminiFacts: 'off', capabilities: [{ match: ['gemini-2.5-flash'], sampling: 'honoured' }] } }).models;
+    (deps as { config: SidecarConfig }).config = { ...deps.config, models };
+    expect(source.resolve('gemini-2.5-flash', 'k')).toMatchObject({ family: 'gemini-2.5-flash', sampling: 'honoured', source: 'config models.capabilities' });
+  });
+
   it('asks nothing about models the table knows unless geminiFacts is all, and nothing at all when off', async () => {
     let asked = 0;
     const getJson = async (): Promise<unknown> => {
