@@ -37,7 +37,7 @@ start_docker() {
 stop_docker() {
   [ -f "$LAB/dockerd.pid" ] || return 0
   local pid; pid=$(cat "$LAB/dockerd.pid")
-  if kill "$pid" 2>/dev/null; then for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; kill -9 "$pid" 2>/dev/null; fi
+  if kill "$pid" 2>/dev/null; then for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done; kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$LAB/dockerd.pid"
 }
 build() { # IMAGE DOCKERFILE CONTEXT [ARGS...]
@@ -89,7 +89,7 @@ build_all() {
   ctx=$(stage pause)
   printf '#include <signal.h>\n#include <stdlib.h>\n#include <unistd.h>\n#include <sys/wait.h>\nstatic void quit(int s){exit(0);}\nstatic void reap(int s){while(waitpid(-1,0,WNOHANG)>0);}\nint main(void){signal(SIGINT,quit);signal(SIGTERM,quit);signal(SIGCHLD,reap);for(;;)pause();}\n' >"$ctx/pause.c"
   gcc -static -O2 -s -o "$ctx/root/pause" "$ctx/pause.c"
-  build "$PAUSE_IMAGE" "$HERE/images/scratch-tool.Dockerfile" "$ctx"
+  build "$PAUSE_IMAGE" "$HERE/images/pause.Dockerfile" "$ctx"
   local image id file
   for image in $ALL; do
     file=$(file_of "$image"); id=$(docker image inspect -f '{{.Id}}' "$image")

@@ -151,8 +151,8 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
     const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body: chatBody('quota') });
     expect(response.status).toBe(429);
     const body = (await response.json()) as { error: { message: string; type: string; code: unknown } };
+    expect(body.error.type).toBe('rate_limit_error');
     expect(body.error.message).toBeTruthy();
-    expect(body.error.type).toBeTruthy();
     expect(JSON.stringify(body)).not.toContain(GEMINI_KEY);
   });
 

@@ -26,9 +26,13 @@ function client(): OpenAI {
   return new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${api}/v1`, maxRetries: 0, timeout: 60_000 });
 }
 
+/** The Deployment's running pods (not the helm test pod, not pods already terminating). */
 async function sidecarPods(): Promise<string[]> {
-  const { stdout } = await kubectl(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'jsonpath={.items[*].metadata.name}']);
-  return stdout.split(' ').filter(Boolean);
+  const { stdout } = await kubectl(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'json']);
+  const pods = JSON.parse(stdout) as { items: Array<{ metadata: { name: string; deletionTimestamp?: string; ownerReferences?: Array<{ kind: string }> } }> };
+  return pods.items
+    .filter(({ metadata }) => !metadata.deletionTimestamp && metadata.ownerReferences?.some((owner) => owner.kind === 'ReplicaSet'))
+    .map(({ metadata }) => metadata.name);
 }
 
 beforeAll(async () => {
@@ -70,7 +74,7 @@ test('a request without a client key is refused with an OpenAI error (secure by 
   });
   expect(response.status).toBe(401);
   const body = (await response.json()) as { error: { message: string; type: string; code: string | null } };
-  expect(body.error.type).toBe('invalid_request_error');
+  expect(body.error.type).toBe('authentication_error');
   expect(JSON.stringify(body)).not.toContain(GEMINI_KEY);
   expect(await emulator.modelCalls()).toEqual([]);
 });

@@ -49,9 +49,9 @@ bash "$HERE/lab-images.sh" import
 
 start etcd etcd --name lab --data-dir "$RUN/etcd" --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
   --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 --initial-cluster lab=http://127.0.0.1:23800
-kubeadm init phase certs all --cert-dir "$PKI" --apiserver-advertise-address $NODE_IP --service-cidr $SERVICE_CIDR \
+kubeadm init phase certs all --kubernetes-version v1.33.13 --cert-dir "$PKI" --apiserver-advertise-address $NODE_IP --service-cidr $SERVICE_CIDR \
   --apiserver-cert-extra-sans 127.0.0.1,localhost >/dev/null
-kubeadm init phase kubeconfig all --cert-dir "$PKI" --kubeconfig-dir "$KC" --apiserver-advertise-address $NODE_IP --node-name "$NODE" >/dev/null
+kubeadm init phase kubeconfig all --kubernetes-version v1.33.13 --cert-dir "$PKI" --kubeconfig-dir "$KC" --apiserver-advertise-address $NODE_IP --node-name "$NODE" >/dev/null
 start kube-apiserver kube-apiserver --advertise-address=$NODE_IP --secure-port=6443 --etcd-servers=http://127.0.0.1:23790 \
   --service-cluster-ip-range=$SERVICE_CIDR --service-node-port-range=30000-32767 --client-ca-file="$PKI/ca.crt" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \

@@ -1,3 +1,3 @@
-# A static binary alone (pause, CoreDNS) or busybox with its links.
+# A static binary alone (CoreDNS) or busybox with its links.
 FROM scratch
 COPY root/ /
