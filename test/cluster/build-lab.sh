@@ -7,7 +7,7 @@
 #   LAB=${CLUSTER_LAB_DIR:-~/.cache/openai-gemini-sidecar/cluster}   bash test/cluster/build-lab.sh
 set -euo pipefail
 LAB=${CLUSTER_LAB_DIR:-$HOME/.cache/openai-gemini-sidecar/cluster}
-KUBERNETES=1.33.13 COREDNS=v1.12.4 TRAEFIK=v3.6.12
+KUBERNETES=1.33.13 COREDNS=v1.12.4 TRAEFIK=v3.6.12 PROMETHEUS=v0.305.0 # Prometheus 3.5
 export PATH=$PATH:/usr/local/go/bin:/usr/sbin:/sbin CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 mkdir -p "$LAB/bin" "$LAB/logs"
 exec 9>"$LAB/build.lock"; flock 9
@@ -18,7 +18,7 @@ say() { echo "[build-lab $((SECONDS - started))s] $*"; }
 need=()
 for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins etcd:etcd-server \
   iptables:iptables conntrack:conntrack socat:socat dockerd:docker.io debootstrap:debootstrap gcc:gcc \
-  /bin/busybox:busybox-static prometheus:prometheus; do
+  /bin/busybox:busybox-static; do
   tool=${pair%%:*} pkg=${pair#*:}
   if [[ $tool == /* ]]; then [ -e "$tool" ] || need+=("$pkg"); else command -v "$tool" >/dev/null || need+=("$pkg"); fi
 done
@@ -76,5 +76,16 @@ if ! "$LAB/bin/traefik" version 2>/dev/null | grep -q "$TRAEFIK"; then
   mkdir -p "$src/webui/static"; echo '<html></html>' >"$src/webui/static/index.html"
   (cd "$src" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK" \
     -o "$LAB/bin/traefik" ./cmd/traefik) >"$LAB/logs/traefik-build.log" 2>&1
+fi
+# --- Prometheus: Debian's binary is built without Kubernetes service discovery (its config rejects
+# kubernetes_sd_configs), which is how the Operator scrapes a ServiceMonitor; the module (v0.305.0 is Prometheus
+# 3.5) has replace directives too, so it is built the same way as Traefik (the API needs no web UI assets) ------------
+if ! "$LAB/bin/prometheus" --version 2>/dev/null | grep -q "version 3.5.0"; then
+  say "building Prometheus $PROMETHEUS"
+  go mod download github.com/prometheus/prometheus@$PROMETHEUS
+  src=$LAB/prometheus-src; rm -rf "$src"
+  cp -r "$(go env GOMODCACHE)/github.com/prometheus/prometheus@$PROMETHEUS" "$src"; chmod -R u+w "$src"
+  (cd "$src" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=3.5.0" \
+    -o "$LAB/bin/prometheus" ./cmd/prometheus) >"$LAB/logs/prometheus-build.log" 2>&1
 fi
 say "ready: $(ls "$LAB/bin" | paste -sd ' ')"

@@ -7,7 +7,7 @@
 # Images: node:24-bookworm-slim (the project Dockerfile's FROM: debootstrap bookworm + the node@24 devDependency's
 # binary + npm), the project's own Dockerfile as local/openai-gemini-sidecar:dev, the emulator, the test pod's
 # curlimages/curl:8.11.1 (Debian's curl under the name the chart's tests.image names), Traefik, Envoy, nginx,
-# Prometheus, CoreDNS, busybox and the pause image. Builds run with --network host: RUN steps reach the package
+# Prometheus (built from its Go module), CoreDNS, busybox and the pause image. Builds run with --network host: RUN steps reach the package
 # registries the way this machine does, and nothing is masqueraded.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../.." && pwd)
@@ -16,7 +16,7 @@ RUN=$LAB/run; IMAGES=$LAB/images; DOCKER_SOCK=$LAB/docker.sock
 TOOLS=${CHART_TOOLS_DIR:-$HOME/.cache/openai-gemini-sidecar}
 export PATH=$LAB/bin:$PATH:/usr/sbin:/sbin
 SIDECAR_IMAGE=local/openai-gemini-sidecar:dev EMULATOR_IMAGE=local/gemini-emulator:dev
-TRAEFIK_IMAGE=local/traefik:v3.6.12 ENVOY_IMAGE=local/envoy:1.40.0 NGINX_IMAGE=local/nginx:bookworm PROMETHEUS_IMAGE=local/prometheus:bookworm
+TRAEFIK_IMAGE=local/traefik:v3.6.12 ENVOY_IMAGE=local/envoy:1.40.0 NGINX_IMAGE=local/nginx:bookworm PROMETHEUS_IMAGE=local/prometheus:v3.5.0
 CURL_IMAGE=curlimages/curl:8.11.1 COREDNS_IMAGE=local/coredns:v1.12.4 BUSYBOX_IMAGE=local/busybox:bookworm PAUSE_IMAGE=registry.k8s.io/pause:3.10
 ALL="$PAUSE_IMAGE $BUSYBOX_IMAGE $COREDNS_IMAGE $CURL_IMAGE $SIDECAR_IMAGE $EMULATOR_IMAGE $TRAEFIK_IMAGE $ENVOY_IMAGE $NGINX_IMAGE $PROMETHEUS_IMAGE"
 docker() { command docker -H "unix://$DOCKER_SOCK" "$@"; }
@@ -79,7 +79,7 @@ build_all() {
   ctx=$(stage traefik); cp "$LAB/bin/traefik" "$ctx/bin/"; build "$TRAEFIK_IMAGE" "$HERE/images/debian-tool.Dockerfile" "$ctx"
   ctx=$(stage envoy); cp "$(ls "$TOOLS"/envoy/lib/python3*/site-packages/envoy/_bin/envoy | head -n1)" "$ctx/bin/"
   build "$ENVOY_IMAGE" "$HERE/images/debian-tool.Dockerfile" "$ctx"
-  ctx=$(stage prometheus); cp "$(command -v prometheus)" "$ctx/bin/"; build "$PROMETHEUS_IMAGE" "$HERE/images/debian-tool.Dockerfile" "$ctx"
+  ctx=$(stage prometheus); cp "$LAB/bin/prometheus" "$ctx/bin/"; build "$PROMETHEUS_IMAGE" "$HERE/images/debian-tool.Dockerfile" "$ctx"
   ctx=$(stage coredns); cp "$LAB/bin/coredns" "$ctx/root/"; build "$COREDNS_IMAGE" "$HERE/images/scratch-tool.Dockerfile" "$ctx"
   ctx=$(stage busybox); mkdir -p "$ctx/root/bin" "$ctx/root/etc" "$ctx/root/tmp"; cp /bin/busybox "$ctx/root/bin/"
   for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$ctx/root/bin/$applet"; done

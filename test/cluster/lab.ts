@@ -16,7 +16,7 @@ export const IMAGES = {
   traefik: 'docker.io/local/traefik:v3.6.12',
   envoy: 'docker.io/local/envoy:1.40.0',
   nginx: 'docker.io/local/nginx:bookworm',
-  prometheus: 'docker.io/local/prometheus:bookworm',
+  prometheus: 'docker.io/local/prometheus:v3.5.0',
   busybox: 'docker.io/local/busybox:bookworm',
 };
 /** The emulator Service (test/cluster/manifests/emulator.yaml) as the sidecar's GEMINI base URL. */

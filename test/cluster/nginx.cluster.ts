@@ -13,7 +13,7 @@ describeSidecarMode({
   port: 80,
   manifests: (snippet: Snippet, namespace: string) => {
     const generic = snippet as unknown as { terminationGracePeriodSeconds: number; initContainers: unknown[]; volumes: unknown[] };
-    const conf = repoFile('config/ingress/nginx/nginx.conf').replace('server 127.0.0.1:8080;', 'server 127.0.0.1:18080;');
+    const conf = repoFile('config/ingress/nginx/nginx.conf').replace(/^(\s+)server 127\.0\.0\.1:8080;$/m, '$1server 127.0.0.1:18080;');
     const nginx = ['nginx', '-c', '/etc/nginx-gemini/nginx.conf'];
     return [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nginx-gemini', namespace }, data: { 'nginx.conf': conf } },

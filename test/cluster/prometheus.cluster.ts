@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { CHART, CLIENT_KEY, EMULATOR_URL, GEMINI_KEY, IMAGES, apply, helm, imageValues, kubectl, nodePortUrl, waitFor } from './lab';
 
-// Prometheus in the cluster (Debian's prometheus binary in an image) scraping the sidecar's admin port by Kubernetes
+// Prometheus in the cluster (Prometheus 3.5 built from its Go module, in an image) scraping the sidecar's admin port by Kubernetes
 // service discovery, configured the way the Prometheus Operator turns the chart's ServiceMonitor into a scrape job
 // (the operator itself is not installed: its selectors, port, path, interval and relabelings are translated below).
 // The Grafana dashboard's queries then run against that Prometheus and must return data.

@@ -94,6 +94,8 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
   }
 
   afterAll(async () => {
+    // CLUSTER_KEEP_NAMESPACES=1 leaves the proxy, its logs and the release for a look after a failure.
+    if (process.env.CLUSTER_KEEP_NAMESPACES === '1') return;
     await kubectl(['delete', 'namespace', namespace, '--wait=false'], { allowFailure: true });
   });
 
