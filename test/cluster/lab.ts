@@ -59,6 +59,26 @@ export function imageValues(): string[] {
   return ['--set', `image.registry=${registry}`, '--set', `image.repository=${repository}`, '--set', `image.tag=${tag}`];
 }
 
+/** What a user installing the chart against the lab sets: the image, the Gemini base URL and the keys. */
+export function userValues(): string[] {
+  return [
+    ...imageValues(),
+    '--set', `config.gemini.baseUrl=${EMULATOR_URL}`,
+    '--set', `secret.geminiApiKey=${GEMINI_KEY}`,
+    '--set', `secret.sidecarApiKeys[0]=${CLIENT_KEY}`,
+  ];
+}
+
+/** A one-replica Deployment whose pods carry the label app=<name>. */
+export function deployment(name: string, namespace: string, pod: Record<string, unknown>): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: pod } },
+  };
+}
+
 /** kubectl apply of a manifest given as text. */
 export async function apply(manifest: string): Promise<void> {
   await kubectl(['apply', '-f', '-'], { input: manifest });

@@ -1,4 +1,4 @@
-import { IMAGES } from './lab';
+import { IMAGES, deployment } from './lab';
 import { describeSidecarMode, proxyService, repoFile, type Snippet } from './sidecar-mode';
 
 // Plain nginx (Debian bookworm's) in a pod running config/ingress/nginx/nginx.conf, its upstream set to the chart's
@@ -17,37 +17,25 @@ describeSidecarMode({
     const nginx = ['nginx', '-c', '/etc/nginx-gemini/nginx.conf'];
     return [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nginx-gemini', namespace }, data: { 'nginx.conf': conf } },
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'nginx', namespace },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'nginx' } },
-          template: {
-            metadata: { labels: { app: 'nginx' } },
-            spec: {
-              terminationGracePeriodSeconds: generic.terminationGracePeriodSeconds,
-              initContainers: generic.initContainers,
-              containers: [
-                {
-                  name: 'nginx',
-                  image: IMAGES.nginx,
-                  imagePullPolicy: 'IfNotPresent',
-                  command: [...nginx, '-g', 'daemon off;'],
-                  ports: [{ name: 'http', containerPort: 80 }],
-                  readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 2 },
-                  lifecycle: {
-                    preStop: { exec: { command: ['/bin/sh', '-c', `${nginx.join(' ')} -s quit; while [ -e /run/nginx.pid ]; do sleep 1; done`] } },
-                  },
-                  volumeMounts: [{ name: 'nginx-gemini', mountPath: '/etc/nginx-gemini', readOnly: true }],
-                },
-              ],
-              volumes: [...generic.volumes, { name: 'nginx-gemini', configMap: { name: 'nginx-gemini' } }],
+      deployment('nginx', namespace, {
+        terminationGracePeriodSeconds: generic.terminationGracePeriodSeconds,
+        initContainers: generic.initContainers,
+        containers: [
+          {
+            name: 'nginx',
+            image: IMAGES.nginx,
+            imagePullPolicy: 'IfNotPresent',
+            command: [...nginx, '-g', 'daemon off;'],
+            ports: [{ name: 'http', containerPort: 80 }],
+            readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 2 },
+            lifecycle: {
+              preStop: { exec: { command: ['/bin/sh', '-c', `${nginx.join(' ')} -s quit; while [ -e /run/nginx.pid ]; do sleep 1; done`] } },
             },
+            volumeMounts: [{ name: 'nginx-gemini', mountPath: '/etc/nginx-gemini', readOnly: true }],
           },
-        },
-      },
+        ],
+        volumes: [...generic.volumes, { name: 'nginx-gemini', configMap: { name: 'nginx-gemini' } }],
+      }),
       proxyService('nginx', namespace, 80),
     ];
   },

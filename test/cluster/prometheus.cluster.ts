@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { CHART, CLIENT_KEY, EMULATOR_URL, GEMINI_KEY, IMAGES, apply, helm, imageValues, kubectl, nodePortUrl, waitFor } from './lab';
+import { CHART, CLIENT_KEY, IMAGES, apply, deployment, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
 
 // Prometheus in the cluster (Prometheus 3.5 built from its Go module, in an image) scraping the sidecar's admin port by Kubernetes
 // service discovery, configured the way the Prometheus Operator turns the chart's ServiceMonitor into a scrape job
@@ -12,10 +12,7 @@ import { CHART, CLIENT_KEY, EMULATOR_URL, GEMINI_KEY, IMAGES, apply, helm, image
 const NS = 'lab-monitoring';
 const RELEASE = 'mon';
 const values = [
-  ...imageValues(),
-  '--set', `config.gemini.baseUrl=${EMULATOR_URL}`,
-  '--set', `secret.geminiApiKey=${GEMINI_KEY}`,
-  '--set', `secret.sidecarApiKeys[0]=${CLIENT_KEY}`,
+  ...userValues(),
   '--set', 'service.type=NodePort',
   '--set', 'metrics.serviceMonitor.interval=5s',
   '--set', 'metrics.serviceMonitor.scrapeTimeout=4s',
@@ -77,39 +74,27 @@ function prometheusManifests(config: string): string {
       subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: NS }],
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'prometheus', namespace: NS }, data: { 'prometheus.yml': config } },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'prometheus', namespace: NS },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'prometheus' } },
-        template: {
-          metadata: { labels: { app: 'prometheus' } },
-          spec: {
-            serviceAccountName: 'prometheus',
-            containers: [
-              {
-                name: 'prometheus',
-                image: IMAGES.prometheus,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['prometheus', '--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--web.listen-address=:9091'],
-                ports: [{ name: 'web', containerPort: 9091 }],
-                readinessProbe: { httpGet: { path: '/-/ready', port: 9091 }, periodSeconds: 2 },
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/prometheus' },
-                  { name: 'data', mountPath: '/prometheus' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: 'prometheus' } },
-              { name: 'data', emptyDir: {} },
-            ],
-          },
+    deployment('prometheus', NS, {
+      serviceAccountName: 'prometheus',
+      containers: [
+        {
+          name: 'prometheus',
+          image: IMAGES.prometheus,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['prometheus', '--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--web.listen-address=:9091'],
+          ports: [{ name: 'web', containerPort: 9091 }],
+          readinessProbe: { httpGet: { path: '/-/ready', port: 9091 }, periodSeconds: 2 },
+          volumeMounts: [
+            { name: 'config', mountPath: '/etc/prometheus' },
+            { name: 'data', mountPath: '/prometheus' },
+          ],
         },
-      },
-    },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: 'prometheus' } },
+        { name: 'data', emptyDir: {} },
+      ],
+    }),
     {
       apiVersion: 'v1',
       kind: 'Service',

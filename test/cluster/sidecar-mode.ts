@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { EmulatorControl, slowStream, slowStreamText } from './emulator-control';
-import { CHART, CLIENT_KEY, EMULATOR_URL, GEMINI_KEY, REPO, apply, helm, imageValues, kubectl, nodePortUrl, waitFor } from './lab';
+import { CHART, CLIENT_KEY, GEMINI_KEY, REPO, apply, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
 
 // Sidecar mode for real, shared by traefik/envoy/nginx.cluster.ts: the chart installed with mode=sidecar prints its
 // snippet (NOTES, and the <release>-openai-gemini-sidecar-snippet ConfigMap for tools that never show NOTES); the proxy's
@@ -65,15 +65,12 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
     await apply(repoFile('test/cluster/manifests/emulator.yaml'));
     await kubectl(['-n', 'lab-gemini', 'rollout', 'status', 'deploy/gemini-emulator', '--timeout=180s']);
     await helm([
-      'install', release, CHART, '-n', namespace, '--create-namespace', '--wait', '--timeout', '3m', ...imageValues(),
+      'install', release, CHART, '-n', namespace, '--create-namespace', '--wait', '--timeout', '3m', ...userValues(),
       '--set', 'mode=sidecar',
       '--set', `sidecar.target=${proxy.target}`,
       '--set', `sidecar.podSelector.app=${proxy.name}`,
       ...proxy.hostPorts.flatMap((port, index) => ['--set', `networkPolicy.sidecarHostPorts[${index}]=${port}`]),
-      '--set', `config.gemini.baseUrl=${EMULATOR_URL}`,
       '--set', `config.server.bodyLimitBytes=${BODY_LIMIT}`,
-      '--set', `secret.geminiApiKey=${GEMINI_KEY}`,
-      '--set', `secret.sidecarApiKeys[0]=${CLIENT_KEY}`,
     ]);
     const { stdout } = await kubectl(['-n', namespace, 'get', 'configmap', `${release}-openai-gemini-sidecar-snippet`, '-o', 'jsonpath={.data.snippet\\.yaml}']);
     const snippet = parse(stdout) as Snippet;

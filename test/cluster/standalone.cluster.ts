@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { EmulatorControl, slowStream, slowStreamText } from './emulator-control';
-import { CHART, CLIENT_KEY, EMULATOR_URL, GEMINI_KEY, apply, helm, imageValues, kubectl, nodePortUrl, waitFor } from './lab';
+import { CHART, CLIENT_KEY, GEMINI_KEY, apply, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,13 +14,7 @@ const RELEASE = 'gemini';
 const emulator = new EmulatorControl();
 let api = '';
 
-const installValues = [
-  ...imageValues(),
-  '--set', `config.gemini.baseUrl=${EMULATOR_URL}`,
-  '--set', `secret.geminiApiKey=${GEMINI_KEY}`,
-  '--set', `secret.sidecarApiKeys[0]=${CLIENT_KEY}`,
-  '--set', 'service.type=NodePort',
-];
+const installValues = [...userValues(), '--set', 'service.type=NodePort'];
 
 function client(): OpenAI {
   return new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${api}/v1`, maxRetries: 0, timeout: 60_000 });

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { IMAGES } from './lab';
+import { IMAGES, deployment } from './lab';
 import { describeSidecarMode, proxyService, repoFile, type Snippet } from './sidecar-mode';
 
 // Traefik (v3.6, built from its Go module) with the chart's traefik snippet: the values for the traefik/traefik chart,
@@ -23,43 +23,31 @@ describeSidecarMode({
     const dynamic = parse(repoFile('config/ingress/traefik/dynamic.yaml')) as unknown;
     return [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'traefik-dynamic', namespace }, data: { 'dynamic.yaml': JSON.stringify(dynamic) } },
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'traefik', namespace },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'traefik' } },
-          template: {
-            metadata: { labels: { app: 'traefik' } },
-            spec: {
-              terminationGracePeriodSeconds: values.deployment.terminationGracePeriodSeconds,
-              initContainers: values.deployment.initContainers,
-              containers: [
-                {
-                  name: 'traefik',
-                  image: IMAGES.traefik,
-                  imagePullPolicy: 'IfNotPresent',
-                  command: ['traefik'],
-                  args: [
-                    '--entryPoints.web.address=:8000',
-                    `--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=${lifeCycle.requestAcceptGraceTimeout}`,
-                    `--entryPoints.web.transport.lifeCycle.graceTimeOut=${lifeCycle.graceTimeOut}`,
-                    '--entryPoints.traefik.address=:8080',
-                    '--ping=true',
-                    '--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml',
-                    '--log.level=INFO',
-                  ],
-                  ports: [{ name: 'web', containerPort: 8000 }, { name: 'traefik', containerPort: 8080 }],
-                  readinessProbe: { httpGet: { path: '/ping', port: 8080 }, periodSeconds: 2 },
-                  volumeMounts: [{ name: 'traefik-dynamic', mountPath: '/etc/traefik/dynamic', readOnly: true }],
-                },
-              ],
-              volumes: [...values.deployment.additionalVolumes, { name: 'traefik-dynamic', configMap: { name: 'traefik-dynamic' } }],
-            },
+      deployment('traefik', namespace, {
+        terminationGracePeriodSeconds: values.deployment.terminationGracePeriodSeconds,
+        initContainers: values.deployment.initContainers,
+        containers: [
+          {
+            name: 'traefik',
+            image: IMAGES.traefik,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['traefik'],
+            args: [
+              '--entryPoints.web.address=:8000',
+              `--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=${lifeCycle.requestAcceptGraceTimeout}`,
+              `--entryPoints.web.transport.lifeCycle.graceTimeOut=${lifeCycle.graceTimeOut}`,
+              '--entryPoints.traefik.address=:8080',
+              '--ping=true',
+              '--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml',
+              '--log.level=INFO',
+            ],
+            ports: [{ name: 'web', containerPort: 8000 }, { name: 'traefik', containerPort: 8080 }],
+            readinessProbe: { httpGet: { path: '/ping', port: 8080 }, periodSeconds: 2 },
+            volumeMounts: [{ name: 'traefik-dynamic', mountPath: '/etc/traefik/dynamic', readOnly: true }],
           },
-        },
-      },
+        ],
+        volumes: [...values.deployment.additionalVolumes, { name: 'traefik-dynamic', configMap: { name: 'traefik-dynamic' } }],
+      }),
       proxyService('traefik', namespace, 8000),
     ];
   },
