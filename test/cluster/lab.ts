@@ -79,6 +79,11 @@ export function deployment(name: string, namespace: string, pod: Record<string, 
   };
 }
 
+/** Removes what an earlier, interrupted run may have left in a namespace (a user's cluster keeps it). */
+export async function freshNamespace(namespace: string): Promise<void> {
+  await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+}
+
 /** kubectl apply of a manifest given as text. */
 export async function apply(manifest: string): Promise<void> {
   await kubectl(['apply', '-f', '-'], { input: manifest });

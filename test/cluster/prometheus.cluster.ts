@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { CHART, CLIENT_KEY, IMAGES, apply, deployment, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
+import { CHART, CLIENT_KEY, IMAGES, apply, deployment, helm, kubectl, nodePortUrl, userValues, waitFor, freshNamespace } from './lab';
 
 // Prometheus in the cluster (Prometheus 3.5 built from its Go module, in an image) scraping the sidecar's admin port by Kubernetes
 // service discovery, configured the way the Prometheus Operator turns the chart's ServiceMonitor into a scrape job
@@ -118,6 +118,7 @@ async function query(expr: string): Promise<Array<{ metric: Record<string, strin
 beforeAll(async () => {
   await apply(readFileSync(join(__dirname, 'manifests/emulator.yaml'), 'utf8'));
   await kubectl(['-n', 'lab-gemini', 'rollout', 'status', 'deploy/gemini-emulator', '--timeout=180s']);
+  await freshNamespace(NS);
   await helm(['install', RELEASE, CHART, '-n', NS, '--create-namespace', '--wait', '--timeout', '5m', ...values]);
   // What the operator would read: the chart's ServiceMonitor as rendered for this release.
   const rendered = await helm(['template', RELEASE, CHART, '-n', NS, ...values, '--api-versions', 'monitoring.coreos.com/v1', '--show-only', 'templates/servicemonitor.yaml']);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { EmulatorControl, slowStream, slowStreamText } from './emulator-control';
-import { CHART, CLIENT_KEY, GEMINI_KEY, REPO, apply, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
+import { CHART, CLIENT_KEY, GEMINI_KEY, REPO, apply, helm, kubectl, nodePortUrl, userValues, waitFor, freshNamespace } from './lab';
 
 // Sidecar mode for real, shared by traefik/envoy/nginx.cluster.ts: the chart installed with mode=sidecar prints its
 // snippet (NOTES, and the <release>-openai-gemini-sidecar-snippet ConfigMap for tools that never show NOTES); the proxy's
@@ -64,6 +64,7 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
   beforeAll(async () => {
     await apply(repoFile('test/cluster/manifests/emulator.yaml'));
     await kubectl(['-n', 'lab-gemini', 'rollout', 'status', 'deploy/gemini-emulator', '--timeout=180s']);
+    await freshNamespace(namespace);
     await helm([
       'install', release, CHART, '-n', namespace, '--create-namespace', '--wait', '--timeout', '3m', ...userValues(),
       '--set', 'mode=sidecar',

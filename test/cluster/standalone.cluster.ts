@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { EmulatorControl, slowStream, slowStreamText } from './emulator-control';
-import { CHART, CLIENT_KEY, GEMINI_KEY, apply, helm, kubectl, nodePortUrl, userValues, waitFor } from './lab';
+import { CHART, CLIENT_KEY, GEMINI_KEY, apply, helm, kubectl, nodePortUrl, userValues, waitFor, freshNamespace } from './lab';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,6 +33,7 @@ beforeAll(async () => {
   await apply(readFileSync(join(__dirname, 'manifests/emulator.yaml'), 'utf8'));
   await kubectl(['-n', 'lab-gemini', 'rollout', 'status', 'deploy/gemini-emulator', '--timeout=180s']);
   await waitFor('the emulator control API', async () => (await fetch(`${emulator.url}/requests`)).ok);
+  await freshNamespace(NS);
   await helm(['install', RELEASE, CHART, '-n', NS, '--create-namespace', '--wait', '--timeout', '5m', ...installValues]);
   api = await nodePortUrl(NS, 'gemini-openai-gemini-sidecar', 'http');
 }, 600_000);

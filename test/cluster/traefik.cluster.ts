@@ -40,6 +40,9 @@ describeSidecarMode({
               '--ping=true',
               '--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml',
               '--log.level=INFO',
+              // No version check or usage report: nothing in the lab talks to the outside.
+              '--global.checkNewVersion=false',
+              '--global.sendAnonymousUsage=false',
             ],
             ports: [{ name: 'web', containerPort: 8000 }, { name: 'traefik', containerPort: 8080 }],
             readinessProbe: { httpGet: { path: '/ping', port: 8080 }, periodSeconds: 2 },

@@ -25,8 +25,12 @@ start() { local name=$1; shift; setsid "$@" >"$RUN/logs/$name.log" 2>&1 </dev/nu
 wait_for() { local what=$1 tries=$2; shift 2; for _ in $(seq "$tries"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "timed out waiting for $what" >&2; return 1; }
 
 ip link show kube0 >/dev/null 2>&1 || { ip link add kube0 type bridge; ip addr add $NODE_IP/32 dev kube0; ip link set kube0 up; }
-# Pods talk to each other across cni0 through FORWARD, whose policy a dockerd once started may have set to DROP.
-for dir in -s -d; do iptables -C FORWARD $dir 10.244.0.0/16 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 $dir 10.244.0.0/16 -j ACCEPT; done
+# Pods talk to each other across cni0 through FORWARD (whose policy a dockerd once started may have set to DROP);
+# anything else a pod sends through the host (say, Traefik's version check) is dropped: nothing leaves the machine.
+iptables -C FORWARD -s 10.244.0.0/16 -j DROP 2>/dev/null || iptables -I FORWARD 1 -s 10.244.0.0/16 -j DROP
+for dir in -s -d; do
+  iptables -C FORWARD $dir 10.244.0.0/16 -o cni0 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 $dir 10.244.0.0/16 -o cni0 -j ACCEPT
+done
 
 cat >"$RUN/cni/10-lab.conflist" <<J
 {"cniVersion":"1.0.0","name":"lab","plugins":[
