@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import clusterTeardown from './cluster-teardown';
 
 /**
  * The cluster suite's globalSetup. Without KUBECONFIG: builds or reuses the lab (test/cluster/build-lab.sh), builds
@@ -36,7 +37,13 @@ export default async function clusterSetup(): Promise<void> {
   }
   process.env.CLUSTER_SUITE_STARTED_LAB = '1';
   await step('build-lab.sh', []);
-  await step('lab-images.sh', ['build']);
-  const lines = (await step('up.sh', [])).trim().split('\n');
-  process.env.KUBECONFIG = lines.at(-1);
+  try {
+    await step('lab-images.sh', ['build']);
+    const lines = (await step('up.sh', [])).trim().split('\n');
+    process.env.KUBECONFIG = lines.at(-1);
+  } catch (error) {
+    // jest runs no globalTeardown after a failed globalSetup: stop what was started here.
+    clusterTeardown();
+    throw error;
+  }
 }
