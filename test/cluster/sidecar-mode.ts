@@ -158,7 +158,9 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
 
   test('a rollout of the proxy pods lets an in-flight stream finish', async () => {
     await emulator.reset();
-    const count = 48;
+    // 25 s: long enough that the new pod is ready and the old one terminating well before the end, and within
+    // every proxy's drain (35 s).
+    const count = 100;
     await emulator.enqueue(slowStream(count, 250));
     const podsBefore = await proxyPods();
     const started = Date.now();

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { IMAGES, deployment } from './lab';
+import { IMAGES, deployment, kubectl } from './lab';
 import { describeSidecarMode, proxyService, repoFile, type Snippet } from './sidecar-mode';
 
 // Traefik (v3.6, built from its Go module) with the chart's traefik snippet: the values for the traefik/traefik chart,
@@ -40,6 +40,7 @@ describeSidecarMode({
               '--ping=true',
               '--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml',
               '--log.level=INFO',
+              '--log.noColor=true',
               // No version check or usage report: nothing in the lab talks to the outside.
               '--global.checkNewVersion=false',
               '--global.sendAnonymousUsage=false',
@@ -54,4 +55,10 @@ describeSidecarMode({
       proxyService('traefik', namespace, 8000),
     ];
   },
+});
+
+test('Traefik logs no error for the route (item 8: an entry point it lacks was logged on every reload)', async () => {
+  const { stdout } = await kubectl(['-n', 'lab-traefik', 'logs', 'deploy/traefik', '-c', 'traefik']);
+  expect(stdout).toContain('Starting provider *file.Provider');
+  expect(stdout.split('\n').filter((line) => /\bERR\b|level=error/.test(line))).toEqual([]);
 });
