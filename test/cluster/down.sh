@@ -28,6 +28,12 @@ if [ -f "$RUN/pids/containerd.pid" ]; then
   # Shims outlive containerd; each one serves a pod of this lab (its -address names our socket).
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $RUN/containerd/containerd.sock" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 fi
+# Network namespaces of pods whose sandboxes were never torn down (containerd stopped first) keep their veth on cni0
+# and their pod IP: the next lab, starting its IP allocation afresh, would hand that IP out again (two pods answering
+# one address). Only namespaces holding an address of the lab's pod range are removed.
+for netns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+  if ip netns exec "$netns" ip -4 -o addr show 2>/dev/null | grep -q ' 10\.244\.'; then ip netns delete "$netns"; fi
+done
 bash "$(dirname "$0")/lab-images.sh" stop-docker 2>/dev/null
 grep -o " $RUN/[^ ]*" /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null; done
 true
