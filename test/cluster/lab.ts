@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -93,7 +94,21 @@ export async function apply(manifest: string): Promise<void> {
 export async function nodePortUrl(namespace: string, service: string, portName: string): Promise<string> {
   const { stdout } = await kubectl(['-n', namespace, 'get', 'svc', service, '-o', `jsonpath={.spec.ports[?(@.name=="${portName}")].nodePort}`]);
   if (!/^\d+$/.test(stdout)) throw new Error(`service ${namespace}/${service} has no NodePort named ${portName}: '${stdout}'`);
-  return `http://127.0.0.1:${stdout}`;
+  // kube-proxy programs a new Service's NodePort on its next sync: until then the port refuses connections.
+  const port = Number(stdout);
+  await waitFor(`NodePort ${port} of ${namespace}/${service}`, () => accepts(port), 60_000);
+  return `http://127.0.0.1:${port}`;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** Polls until `probe` resolves truthy, or throws with the last error after `timeoutMs`. */
