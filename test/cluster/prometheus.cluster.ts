@@ -158,13 +158,15 @@ test('Prometheus discovers both sidecar pods by the ServiceMonitor rules and the
   const resolve = (expr: string): string =>
     expr.replaceAll('$namespace', NS).replaceAll('$job', job).replaceAll('$model', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m');
   // ...and every query parses; the panels of what this traffic exercises (requests, latency, tokens, models) have data.
-  const withData = await waitFor('the request-rate panel to have data', async () => {
+  // Rates and quantiles need two scrapes after the traffic: wait until each exercised metric has a panel with data.
+  const core = ['http_server_request_duration_seconds', 'gen_ai_client_operation_duration_seconds', 'gen_ai_client_token_usage', 'gemini_sidecar_build_info'];
+  const withData = await waitFor('a panel with data for each exercised metric', async () => {
     const answered = await Promise.all(panels.map(async (panel) => ({ ...panel, series: (await query(resolve(panel.expr))).length })));
-    return answered.find((panel) => panel.series > 0 && panel.expr.startsWith('sum(rate(http_server_request_duration_seconds_count')) && answered;
+    return core.every((metric) => answered.some((panel) => panel.expr.includes(metric) && panel.series > 0)) && answered;
   }, 90_000);
   const empty = withData.filter((panel) => panel.series === 0);
   process.stderr.write(`[cluster] dashboard: ${withData.length - empty.length} of ${withData.length} queries have data; empty: ${empty.map((panel) => panel.title).join(', ')}\n`);
-  for (const metric of ['http_server_request_duration_seconds', 'gen_ai_client_operation_duration_seconds', 'gen_ai_client_token_usage', 'gemini_sidecar_build_info']) {
+  for (const metric of core) {
     expect(withData.filter((panel) => panel.expr.includes(metric) && panel.series > 0).length).toBeGreaterThan(0);
   }
 });
