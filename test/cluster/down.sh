@@ -19,6 +19,9 @@ if [ -f "$RUN/pids/kube-apiserver.pid" ]; then
   KUBECONFIG=$RUN/kubeconfig/super-admin.conf timeout 30 kubectl delete pods --all -A --grace-period=1 --wait=true >/dev/null 2>&1
 fi
 for name in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd; do stop $name; done
+# kube-proxy's iptables rules (NodePorts on 127.0.0.1 to pods that are gone) go with it; the nftables half of its
+# cleanup fails without nft, which is not used here.
+kube-proxy --cleanup >/dev/null 2>&1
 if [ -f "$RUN/pids/containerd.pid" ]; then
   for task in $(ctr tasks ls -q 2>/dev/null); do ctr tasks kill -s KILL "$task" >/dev/null 2>&1; done
   sleep 1
