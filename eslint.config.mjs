@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'test/helpers/*.js', 'test/helpers/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'jest.cluster.config.js', 'test/helpers/*.js', 'test/helpers/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

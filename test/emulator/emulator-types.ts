@@ -8,6 +8,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or undefined when empty/unparseable. */
   body: unknown;
   rawBody: string;
+  /** The connection closed before the answer was complete: the caller went away (or a cutting script cut it). */
+  closedBeforeEnd?: boolean;
 }
 
 /** A scripted answer the test queues for the next model request. */

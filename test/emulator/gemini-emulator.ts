@@ -117,6 +117,9 @@ export class GeminiEmulator {
         rawBody,
       };
       this.requests.push(recorded);
+      response.once('close', () => {
+        if (!response.writableFinished) recorded.closedBeforeEnd = true;
+      });
       if (isModelCall) this.thoughtSignatures.receive(recorded.body, this.requests.length - 1);
       const context: WriteContext = { response, sleep: (ms) => this.sleep(ms) };
       const answer = script ? runScript(context, script) : answerByDefault(context, recorded, this.options, this.thoughtSignatures);
