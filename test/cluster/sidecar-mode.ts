@@ -169,12 +169,32 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
     const decoder = new TextDecoder();
     let text = '';
     let restarted: Promise<unknown> | undefined;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-      restarted ??= kubectl(['-n', namespace, 'rollout', 'restart', `deploy/${proxy.name}`]).then(() =>
-        waitFor('the old proxy pods to terminate', async () => (await terminating()).length === podsBefore.length && Date.now(), 60_000),
+    let restartIssued = 0;
+    let oldPodsTerminating = 0;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+        if (!restarted) restartIssued = Date.now() - started;
+        restarted ??= kubectl(['-n', namespace, 'rollout', 'restart', `deploy/${proxy.name}`]).then(() =>
+          waitFor('the old proxy pods to terminate', async () => (await terminating()).length === podsBefore.length && Date.now(), 60_000).then((at) => {
+            oldPodsTerminating = at - started;
+            return at;
+          }),
+        );
+      }
+    } catch (error) {
+      // A cut stream says when it was cut relative to the rollout, and what the pods and the namespace's events
+      // show, since the old pod and its logs are gone by the time anyone looks.
+      const cutAt = Date.now() - started;
+      const chunks = text.split('\n').filter((line) => line.startsWith('data: {')).length;
+      const pods = await kubectl(['-n', namespace, 'get', 'pods', '-o', 'wide', '--show-labels'], { allowFailure: true });
+      const statuses = await kubectl(['-n', namespace, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} deleted={.metadata.deletionTimestamp} {range .status.initContainerStatuses[*]}{.name} restarts={.restartCount} last={.lastState.terminated.reason} {end}{range .status.containerStatuses[*]}{.name} restarts={.restartCount} last={.lastState.terminated.reason} {end}{"\\n"}{end}'], { allowFailure: true });
+      const events = await kubectl(['-n', namespace, 'get', 'events', '--sort-by=.lastTimestamp'], { allowFailure: true });
+      throw new Error(
+        `stream cut after ${cutAt} ms (${chunks} of ${count} chunks); rollout restart issued at ${restartIssued} ms; old pods terminating at ${oldPodsTerminating || 'not yet'} ms (pods before: ${podsBefore.join(' ')})\n${pods.stdout}\n${statuses.stdout}\n${events.stdout}`,
+        { cause: error },
       );
     }
     const streamEnded = Date.now();
