@@ -1,49 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_METRIC_MODELS, DEFAULT_MODEL_ALIASES } from './config-defaults';
 import { vertexConfigSchema } from './vertex-config';
 
 const port = z.number().int().min(0).max(65535);
 const milliseconds = z.number().int().positive();
-
-/** Retired model names from Google's own examples, kept working (config/default.yaml repeats these). */
-const DEFAULT_MODEL_ALIASES = {
-  // OpenAI speech and transcription model names → current Gemini models (overridable like any alias).
-  'tts-1': { model: 'gemini-3.8-flash-lite-tts' },
-  'tts-1-hd': { model: 'gemini-3.8-flash-tts' },
-  'gpt-4o-mini-tts': { model: 'gemini-3.8-flash-tts' },
-  'whisper-1': { model: 'gemini-3.5-flash' },
-  'gpt-4o-transcribe': { model: 'gemini-3.5-flash' },
-  'gpt-4o-mini-transcribe': { model: 'gemini-3.5-flash-lite' },
-  'text-embedding-004': {
-    model: 'gemini-embedding-001',
-    dimensions: 768,
-    notice: 'text-embedding-004 was retired on 2026-01-14; serving gemini-embedding-001 at 768 dimensions',
-  },
-  'imagen-3.0-generate-001': {
-    model: 'gemini-2.5-flash-image',
-    notice: 'Imagen models were shut down on the Gemini API in 2026; serving gemini-2.5-flash-image',
-  },
-  'imagen-3.0-generate-002': {
-    model: 'gemini-2.5-flash-image',
-    notice: 'Imagen models were shut down on the Gemini API in 2026; serving gemini-2.5-flash-image',
-  },
-  'gemini-2.5-flash-image-preview': {
-    model: 'gemini-2.5-flash-image',
-    notice: 'gemini-2.5-flash-image-preview was retired; serving gemini-2.5-flash-image',
-  },
-  // Shut down (https://ai.google.dev/gemini-api/docs/deprecations); the -latest ids follow Google's newest models.
-  'gemini-3-pro-preview': {
-    model: 'gemini-3.1-pro-preview',
-    notice: 'gemini-3-pro-preview was shut down on 2026-03-09; serving gemini-3.1-pro-preview',
-  },
-  'gemini-2.0-flash': { model: 'gemini-flash-latest', notice: 'gemini-2.0-flash was shut down on 2026-06-01; serving gemini-flash-latest' },
-  'gemini-2.0-flash-001': { model: 'gemini-flash-latest', notice: 'gemini-2.0-flash-001 was shut down on 2026-06-01; serving gemini-flash-latest' },
-  'gemini-2.0-flash-lite': {
-    model: 'gemini-flash-lite-latest',
-    notice: 'gemini-2.0-flash-lite was shut down on 2026-06-01; serving gemini-flash-lite-latest',
-  },
-  'gemini-1.5-pro': { model: 'gemini-pro-latest', notice: 'gemini-1.5-pro was shut down; serving gemini-pro-latest' },
-  'gemini-1.5-flash': { model: 'gemini-flash-latest', notice: 'gemini-1.5-flash was shut down; serving gemini-flash-latest' },
-};
 
 const thinkingLevel = z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH']);
 const parameterSupport = z.enum(['honoured', 'ignored', 'rejected']);
@@ -79,24 +39,6 @@ const capabilityOverrideSchema = z
 /** One operator row as written in the config. */
 export type CapabilityOverride = z.infer<typeof capabilityOverrideSchema>;
 
-/** Models that get their own metric label value; every other model is counted as `other`. */
-const DEFAULT_METRIC_MODELS = [
-  'gemini-2.5-pro',
-  'gemini-2.5-flash',
-  'gemini-2.5-flash-lite',
-  'gemini-2.5-flash-image',
-  'gemini-3-pro-preview',
-  'gemini-3-flash-preview',
-  'gemini-3-pro-image-preview',
-  'gemini-3.1-pro-preview',
-  'gemini-3.1-flash-lite',
-  'gemini-3.1-flash-image',
-  'gemini-3.5-flash',
-  'gemini-3.5-flash-lite',
-  'gemini-embedding-001',
-  'gemini-embedding-2',
-  'imagen-4.0-generate-001',
-];
 
 const usdPerMillion = z.number().min(0);
 
@@ -309,41 +251,3 @@ export const configSchema = z
 
 /** The validated, frozen configuration injected everywhere. */
 export type SidecarConfig = z.infer<typeof configSchema>;
-
-/** One environment variable and the config key it overrides. */
-export interface EnvOverride {
-  env: string;
-  path: readonly [string, string];
-  /** `flag`: true/1 or false/0, as Google's SDKs read GOOGLE_GENAI_USE_VERTEXAI. */
-  kind: 'string' | 'integer' | 'list' | 'boolean' | 'flag';
-}
-
-/** The environment variables the sidecar reads (CONFIG_FILE picks the YAML file itself). */
-export const ENV_OVERRIDES: readonly EnvOverride[] = [
-  { env: 'PORT', path: ['server', 'port'], kind: 'integer' },
-  { env: 'ADMIN_PORT', path: ['server', 'adminPort'], kind: 'integer' },
-  { env: 'SOCKET_PATH', path: ['server', 'socketPath'], kind: 'string' },
-  { env: 'GEMINI_API_KEY', path: ['gemini', 'apiKey'], kind: 'string' },
-  { env: 'GEMINI_API_KEYS', path: ['gemini', 'apiKeys'], kind: 'list' },
-  { env: 'GEMINI_API_KEYS_FILE', path: ['gemini', 'apiKeysFile'], kind: 'string' },
-  { env: 'SIDECAR_API_KEYS', path: ['auth', 'clientKeys'], kind: 'list' },
-  { env: 'SIDECAR_TRUST_INGRESS', path: ['auth', 'trustIngress'], kind: 'boolean' },
-  { env: 'SIDECAR_CONSUMER_HEADERS', path: ['consumers', 'headers'], kind: 'list' },
-  { env: 'SIDECAR_INGRESS_SECRET', path: ['consumers', 'ingressSecret'], kind: 'string' },
-  { env: 'SIDECAR_CONSUMERS', path: ['consumers', 'allow'], kind: 'list' },
-  { env: 'SIDECAR_MAX_CONSUMERS', path: ['consumers', 'maxConsumers'], kind: 'integer' },
-  { env: 'SIDECAR_DAILY_BUDGET_USD', path: ['consumers', 'dailyBudgetUsd'], kind: 'integer' },
-  { env: 'GEMINI_BASE_URL', path: ['gemini', 'baseUrl'], kind: 'string' },
-  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
-  { env: 'REDIS_URL', path: ['store', 'redisUrl'], kind: 'string' },
-  { env: 'REDIS_PASSWORD', path: ['store', 'redisPassword'], kind: 'string' },
-  { env: 'STORE_ENCRYPTION_KEY', path: ['store', 'encryptionKey'], kind: 'string' },
-  { env: 'BATCH_MAX_FILE_BYTES', path: ['batch', 'maxFileBytes'], kind: 'integer' },
-  { env: 'BATCH_SPOOL_DIR', path: ['batch', 'spoolDir'], kind: 'string' },
-  { env: 'GOOGLE_GENAI_USE_VERTEXAI', path: ['vertex', 'enabled'], kind: 'flag' },
-  { env: 'GOOGLE_CLOUD_PROJECT', path: ['vertex', 'project'], kind: 'string' },
-  { env: 'GOOGLE_CLOUD_LOCATION', path: ['vertex', 'location'], kind: 'string' },
-  { env: 'GOOGLE_VERTEX_BASE_URL', path: ['vertex', 'baseUrl'], kind: 'string' },
-  { env: 'GOOGLE_API_KEY', path: ['vertex', 'apiKey'], kind: 'string' },
-  { env: 'GOOGLE_APPLICATION_CREDENTIALS', path: ['vertex', 'credentialsFile'], kind: 'string' },
-];

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { deepFreeze } from '../util/deep-freeze';
-import { ENV_OVERRIDES, configSchema, type EnvOverride, type SidecarConfig } from './config-schema';
+import { ENV_OVERRIDES, type EnvOverride } from './config-env';
+import { configSchema, type SidecarConfig } from './config-schema';
 
 /** Start-up configuration failure; its message is the one line printed before exiting. */
 export class ConfigError extends Error {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { ENV_OVERRIDES } from '@sidecar/config/config-schema';
+import { ENV_OVERRIDES } from '@sidecar/config/config-env';
 import { loadConfig } from '@sidecar/config/load-config';
 import { validateCoreKinds, type K8sObject } from '../chart/chart-tools';
 import { systemTool } from '../helpers/tool-paths';
