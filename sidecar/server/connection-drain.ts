@@ -13,6 +13,8 @@ interface ConnectionState {
   active: number;
   /** When the connection was accepted or its last response closed (performance.now()). */
   idleSince: number;
+  /** socket.bytesRead at `idleSince`: a byte read since means a request is arriving. */
+  bytesReadAtIdle: number;
 }
 
 /**
@@ -51,7 +53,9 @@ export class ConnectionDrain {
     if (this.draining) return;
     this.draining = true;
     for (const res of this.responses) if (!res.headersSent) res.shouldKeepAlive = false;
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    // Timers run before the poll phase: a request already in the socket's receive buffer would not be read yet when
+    // the interval fires. The check runs in setImmediate, after that read, so such a connection counts as busy.
+    this.sweeper = setInterval(() => setImmediate(() => this.sweep()), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -79,7 +83,7 @@ export class ConnectionDrain {
   }
 
   private track(socket: Socket): void {
-    this.connections.set(socket, { active: 0, idleSince: performance.now() });
+    this.connections.set(socket, { active: 0, idleSince: performance.now(), bytesReadAtIdle: socket.bytesRead });
     socket.once('close', () => {
       this.connections.delete(socket);
       if (this.connections.size === 0) for (const resolve of this.closedWaiters.splice(0)) resolve();
@@ -96,13 +100,17 @@ export class ConnectionDrain {
       if (!state) return;
       state.active--;
       state.idleSince = performance.now();
+      state.bytesReadAtIdle = req.socket.bytesRead;
     });
   }
 
   private sweep(): void {
     const now = performance.now();
     for (const [socket, state] of this.connections) {
-      if (state.active === 0 && now - state.idleSince >= this.idleCloseMs) socket.destroy();
+      if (state.active > 0 || now - state.idleSince < this.idleCloseMs) continue;
+      // Part of a next request (headers not complete yet) has arrived: not idle.
+      if (socket.bytesRead !== state.bytesReadAtIdle) continue;
+      socket.destroy();
     }
   }
 }

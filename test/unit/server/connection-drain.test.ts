@@ -91,4 +91,38 @@ describe('ConnectionDrain', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(IDLE_CLOSE_MS - 100);
     expect(drain.open).toBe(0);
   });
+  it('serves a request already waiting in the socket when an overdue sweep finds the connection idle long enough', async () => {
+    // Under load, the sweep's timer and a client's next request can be due in the same event-loop turn. Timers run
+    // before sockets are read, so a sweep that closed at once would drop a request the client had already sent.
+    const client = rawClient(port);
+    client.socket.write(GET);
+    await delay(50);
+    drain.startDraining();
+    await delay(IDLE_CLOSE_MS - 50);
+    // From the check phase, so the next turn starts with the timers: the sweep is due and the request is unread.
+    await new Promise<void>((resolve) => setImmediate(() => {
+      client.socket.write(GET);
+      const until = performance.now() + 250;
+      while (performance.now() < until) {
+        // Busy, as a loaded process is.
+      }
+      resolve();
+    }));
+    await client.closed;
+    expect(client.received().split('HTTP/1.1 200').length - 1).toBe(2);
+    expect(client.received()).toMatch(/\r\nConnection: close\r\n[\s\S]*ok$/i);
+  });
+
+  it('does not close an idle connection on which part of a next request has arrived', async () => {
+    const client = rawClient(port);
+    client.socket.write(GET);
+    await delay(50);
+    drain.startDraining();
+    client.socket.write('GET / HTTP/1.1\r\n');
+    await delay(IDLE_CLOSE_MS + 250);
+    expect(drain.open).toBe(1);
+    client.socket.write('Host: sidecar\r\n\r\n');
+    await client.closed;
+    expect(client.received().split('HTTP/1.1 200').length - 1).toBe(2);
+  });
 });
