@@ -16,6 +16,8 @@ const values = [
   '--set', 'service.type=NodePort',
   '--set', 'metrics.serviceMonitor.interval=5s',
   '--set', 'metrics.serviceMonitor.scrapeTimeout=4s',
+  // A daily budget per consumer, as the README's spend section suggests: the Spend row's budget panel has a series.
+  '--set', 'config.consumers.dailyBudgetUsd=50',
 ];
 
 interface ServiceMonitor {
@@ -156,10 +158,14 @@ test('Prometheus discovers both sidecar pods by the ServiceMonitor rules and the
   const dashboard = JSON.parse(readFileSync(join(CHART, 'dashboards/gemini-sidecar.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
   const panels = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ title: panel.title, expr: target.expr })));
   const resolve = (expr: string): string =>
-    expr.replaceAll('$namespace', NS).replaceAll('$job', job).replaceAll('$model', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m');
+    expr.replaceAll('$namespace', NS).replaceAll('$job', job).replaceAll('$model', '.*').replaceAll('$consumer', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m');
   // ...and every query parses; the panels of what this traffic exercises (requests, latency, tokens, models) have data.
   // Rates and quantiles need two scrapes after the traffic: wait until each exercised metric has a panel with data.
-  const core = ['http_server_request_duration_seconds', 'gen_ai_client_operation_duration_seconds', 'gen_ai_client_token_usage', 'gemini_sidecar_build_info'];
+  // The Spend row: consumers are the client key's fingerprint here (no ingress names them), priced by the built-in table.
+  const core = [
+    'http_server_request_duration_seconds', 'gen_ai_client_operation_duration_seconds', 'gen_ai_client_token_usage', 'gemini_sidecar_build_info',
+    'gemini_sidecar_consumer_cost_usd_total', 'gemini_sidecar_consumer_tokens_total', 'gemini_sidecar_consumer_daily_budget_usd',
+  ];
   const withData = await waitFor('a panel with data for each exercised metric', async () => {
     const answered = await Promise.all(panels.map(async (panel) => ({ ...panel, series: (await query(resolve(panel.expr))).length })));
     return core.every((metric) => answered.some((panel) => panel.expr.includes(metric) && panel.series > 0)) && answered;

@@ -2,8 +2,11 @@ import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { EmulatorControl, slowStream, slowStreamText } from './emulator-control';
 import { CHART, CLIENT_KEY, GEMINI_KEY, apply, helm, kubectl, nodePortUrl, userValues, waitFor, freshNamespace } from './lab';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pythonClientsPython } from '../helpers/tool-paths';
 
 // Standalone mode on a real cluster: the chart's defaults plus only what a user sets (the image, the Gemini base URL,
 // the keys secure-by-default asks for, a NodePort Service), the project's image built from its Dockerfile, the stock
@@ -13,6 +16,7 @@ const NS = 'lab-standalone';
 const RELEASE = 'gemini';
 const emulator = new EmulatorControl();
 let api = '';
+const run = promisify(execFile);
 
 const installValues = [...userValues(), '--set', 'service.type=NodePort'];
 
@@ -105,6 +109,34 @@ test('the stock openai SDK through the NodePort: chat, streaming, embeddings, mo
     expect(call.headers['x-goog-api-key']).toBe(GEMINI_KEY);
     expect(call.path).not.toContain(GEMINI_KEY);
   }
+});
+
+// The Python SDK as users run it (the venv npm test provisions from test/tools/python-clients.txt): chat and a stream.
+const PYTHON_CLIENT = `
+import json, sys
+from openai import OpenAI
+client = OpenAI(api_key=sys.argv[2], base_url=sys.argv[1] + "/v1", max_retries=0, timeout=60)
+chat = client.chat.completions.create(model="gemini-2.5-flash", messages=[{"role": "user", "content": "python in the cluster"}])
+parts = []
+for chunk in client.chat.completions.create(model="gemini-2.5-flash", messages=[{"role": "user", "content": "python stream"}], stream=True):
+    if chunk.choices and chunk.choices[0].delta.content:
+        parts.append(chunk.choices[0].delta.content)
+print(json.dumps({"chat": chat.choices[0].message.content, "finish": chat.choices[0].finish_reason, "stream": "".join(parts)}))
+`;
+
+test('the stock openai Python SDK through the NodePort: chat and streaming', async () => {
+  await emulator.reset();
+  const { stdout } = await run(pythonClientsPython(), ['-c', PYTHON_CLIENT, api, CLIENT_KEY], { timeout: 120_000 });
+  const answer = JSON.parse(stdout) as { chat: string; finish: string; stream: string };
+  expect(answer.chat).toContain('python in the cluster');
+  expect(answer.finish).toBe('stop');
+  expect(answer.stream).toContain('python stream');
+  const calls = await emulator.modelCalls();
+  expect(calls.map((call) => call.path.split('?')[0]).sort()).toEqual([
+    '/v1beta/models/gemini-2.5-flash:generateContent',
+    '/v1beta/models/gemini-2.5-flash:streamGenerateContent',
+  ]);
+  for (const call of calls) expect(call.headers['x-goog-api-key']).toBe(GEMINI_KEY);
 });
 
 test('a raw stream ends with data: [DONE] and its chunks arrive apart (not buffered)', async () => {
