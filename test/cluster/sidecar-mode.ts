@@ -13,13 +13,15 @@ export type Snippet = Record<string, unknown>;
 
 export interface ProxyUnderTest {
   /** Also the namespace suffix, the Deployment, its app label and its Service. */
-  name: 'traefik' | 'envoy' | 'nginx';
+  name: 'traefik' | 'envoy' | 'envoy-uds' | 'nginx';
   /** sidecar.target of the chart. */
   target: 'traefik' | 'generic';
   /** The proxy container's own ports (networkPolicy.sidecarHostPorts). */
   hostPorts: number[];
   /** The Service port that clients reach (named `http` in the manifests). */
   port: number;
+  /** Chart values a user of this proxy sets beyond the common ones (helm --set arguments). */
+  values?: string[];
   /** The proxy's Deployment, ConfigMaps and Service, from the chart's snippet. */
   manifests: (snippet: Snippet, namespace: string) => Array<Record<string, unknown>>;
 }
@@ -72,6 +74,7 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
       '--set', `sidecar.podSelector.app=${proxy.name}`,
       ...proxy.hostPorts.flatMap((port, index) => ['--set', `networkPolicy.sidecarHostPorts[${index}]=${port}`]),
       '--set', `config.server.bodyLimitBytes=${BODY_LIMIT}`,
+      ...(proxy.values ?? []),
     ]);
     const { stdout } = await kubectl(['-n', namespace, 'get', 'configmap', `${release}-openai-gemini-sidecar-snippet`, '-o', 'jsonpath={.data.snippet\\.yaml}']);
     const snippet = parse(stdout) as Snippet;
