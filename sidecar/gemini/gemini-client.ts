@@ -1,11 +1,8 @@
-import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ClientClosedError, SidecarError, UpstreamError, UpstreamUnreachableError } from '../errors/sidecar-error';
-import { SseDecoder } from '../streaming/sse-decoder';
 import { attemptOutcome } from '../observability/error-type';
-import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
-import { itemToChunks, parseJson, readBounded, redactKeys } from './upstream-body';
+import { bodyBytes, bodyChunks, errorFromResponse, parseJson, readJson } from './upstream-body';
 import { KeyPool, keyFingerprint } from './key-pool';
 import { decideRetry, type RetryDecision } from './retry-policy';
 import { beginCall, type ActiveCall, type GeminiCallOptions } from './active-call';
@@ -14,10 +11,8 @@ import { parseModelCall, type GeminiBackend } from './backends/gemini-backend';
 import { developerApiBackend } from './backends/developer-api';
 import type { GeminiClientOptions, UpstreamJson, UpstreamRequestOptions } from './gemini-client-types';
 
-
 export type { GeminiClientOptions, KeyEvent, UpstreamJson, UpstreamRequestOptions } from './gemini-client-types';
 
-const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** How long a pool key that answered 429 without a RetryInfo rests. */
 const DEFAULT_COOLDOWN_MS = 60_000;
 
@@ -60,7 +55,7 @@ export class GeminiClient {
   async callModel(model: string, method: string, body: unknown, call: GeminiCallOptions): Promise<unknown> {
     const active = beginCall(call, this.options.totalTimeoutMs);
     try {
-      return await this.readJson(await this.send('POST', `models/${model}:${method}`, active, body), active);
+      return await readJson(await this.send('POST', `models/${model}:${method}`, active, body), active, this.options);
     } finally {
       active.end();
     }
@@ -70,7 +65,7 @@ export class GeminiClient {
   async getJson(path: string, call: GeminiCallOptions): Promise<unknown> {
     const active = beginCall(call, this.options.totalTimeoutMs);
     try {
-      return await this.readJson(await this.send('GET', path, active), active);
+      return await readJson(await this.send('GET', path, active), active, this.options);
     } finally {
       active.end();
     }
@@ -95,7 +90,7 @@ export class GeminiClient {
     const active = beginCall(call, this.options.totalTimeoutMs);
     try {
       const response = await this.send('GET', path, active, undefined, { root: 'download' });
-      return this.bytes(response.body, active);
+      return bodyBytes(response.body, active, this.options);
     } catch (error) {
       active.end();
       throw error;
@@ -112,7 +107,7 @@ export class GeminiClient {
     const active = beginCall(call, this.options.totalTimeoutMs);
     try {
       const response = await this.send('POST', `models/${model}:streamGenerateContent?alt=sse`, active, body);
-      return this.chunks(response.body, active);
+      return bodyChunks(response.body, active, this.options, this.options.maxEventBytes);
     } catch (error) {
       active.end();
       throw error;
@@ -175,7 +170,7 @@ export class GeminiClient {
           if (traced) active.attemptDone = () => traced.end({ status: 200 });
           return response;
         }
-        failure = await this.errorFromResponse(response, active);
+        failure = await errorFromResponse(response, active, this.options);
         // On Vertex a 401 is about the sidecar's own token, not the caller: a credential failure, not the caller's 401.
         if (response.statusCode === 401 && this.backend.tokens) {
           failure = new UpstreamError(`Vertex AI rejected the sidecar's access token: ${failure.message}`, { status: 502, type: 'api_error', code: 'upstream_credentials_rejected' });
@@ -253,66 +248,5 @@ export class GeminiClient {
       code: 'rate_limit_exceeded',
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
     });
-  }
-
-  private async readJson(response: { body: { text(): Promise<string> } }, active: ActiveCall): Promise<unknown> {
-    try {
-      const text = await response.body.text();
-      return parseJson(text, 'Gemini answered with a body that is not JSON.');
-    } catch (error) {
-      throw transportError(error, active, this.options);
-    }
-  }
-
-  private async errorFromResponse(
-    response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Readable & { text(): Promise<string> } },
-    active: ActiveCall,
-  ): Promise<Error> {
-    let text: string;
-    try {
-      text = await readBounded(response.body, MAX_ERROR_BODY_BYTES);
-    } catch (error) {
-      return transportError(error, active, this.options);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const retryAfter = response.headers['retry-after'];
-    const error = geminiErrorToSidecarError(
-      response.statusCode,
-      parseGeminiErrorBody(parsed),
-      Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-    );
-    return redactKeys(error, active.usedKeys);
-  }
-
-  private async *bytes(body: Readable, active: ActiveCall): AsyncGenerator<Buffer> {
-    try {
-      for await (const part of body as AsyncIterable<Buffer>) yield part;
-    } catch (error) {
-      throw transportError(error, active, this.options);
-    } finally {
-      body.destroy();
-      active.end();
-    }
-  }
-
-  private async *chunks(body: Readable, active: ActiveCall): AsyncGenerator<unknown> {
-    const decoder = new SseDecoder(this.options.maxEventBytes);
-    body.setEncoding('utf8');
-    try {
-      for await (const text of body as AsyncIterable<string>) {
-        for (const item of decoder.push(text)) yield* itemToChunks(item, active.usedKeys);
-      }
-      for (const item of decoder.end()) yield* itemToChunks(item, active.usedKeys);
-    } catch (error) {
-      throw transportError(error, active, this.options);
-    } finally {
-      body.destroy();
-      active.end();
-    }
   }
 }

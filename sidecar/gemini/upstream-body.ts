@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
 import { SidecarError, UpstreamUnreachableError } from '../errors/sidecar-error';
-import type { SseItem } from '../streaming/sse-decoder';
+import { SseDecoder, type SseItem } from '../streaming/sse-decoder';
+import type { ActiveCall } from './active-call';
 import { geminiErrorToSidecarError, parseGeminiErrorBody } from './gemini-error';
+import { transportError, type TimeoutLimits } from './transport-error';
+
+/** How much of an error body is read; the rest is dropped. */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 /** One SSE item → the Gemini chunks in it (an array body holds several); an `{error}` item throws it, keys redacted. */
 export function* itemToChunks(item: SseItem, keys: ReadonlySet<string>): Generator<unknown> {
@@ -45,4 +50,65 @@ export function redactKeys<T extends SidecarError>(error: T, keys: ReadonlySet<s
   for (const key of keys) if (key.length >= 4 && message.includes(key)) message = message.split(key).join('[redacted]');
   if (message !== error.message) Object.defineProperty(error, 'message', { value: message });
   return error;
+}
+
+/** A JSON answer; a transport failure while reading it becomes the call's timeout/abort/unreachable error. */
+export async function readJson(response: { body: { text(): Promise<string> } }, active: ActiveCall, limits: TimeoutLimits): Promise<unknown> {
+  try {
+    return parseJson(await response.body.text(), 'Gemini answered with a body that is not JSON.');
+  } catch (error) {
+    throw transportError(error, active, limits);
+  }
+}
+
+/** A non-2xx answer as the sidecar error it maps to (Retry-After kept, keys redacted). */
+export async function errorFromResponse(
+  response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: Readable },
+  active: ActiveCall,
+  limits: TimeoutLimits,
+): Promise<Error> {
+  let text: string;
+  try {
+    text = await readBounded(response.body, MAX_ERROR_BODY_BYTES);
+  } catch (error) {
+    return transportError(error, active, limits);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const retryAfter = response.headers['retry-after'];
+  const error = geminiErrorToSidecarError(response.statusCode, parseGeminiErrorBody(parsed), Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return redactKeys(error, active.usedKeys);
+}
+
+/** A body's bytes as they arrive; the call ends with the body. */
+export async function* bodyBytes(body: Readable, active: ActiveCall, limits: TimeoutLimits): AsyncGenerator<Buffer> {
+  try {
+    for await (const part of body as AsyncIterable<Buffer>) yield part;
+  } catch (error) {
+    throw transportError(error, active, limits);
+  } finally {
+    body.destroy();
+    active.end();
+  }
+}
+
+/** A streamed (SSE) body's Gemini chunks; the call ends with the body. */
+export async function* bodyChunks(body: Readable, active: ActiveCall, limits: TimeoutLimits, maxEventBytes: number): AsyncGenerator<unknown> {
+  const decoder = new SseDecoder(maxEventBytes);
+  body.setEncoding('utf8');
+  try {
+    for await (const text of body as AsyncIterable<string>) {
+      for (const item of decoder.push(text)) yield* itemToChunks(item, active.usedKeys);
+    }
+    for (const item of decoder.end()) yield* itemToChunks(item, active.usedKeys);
+  } catch (error) {
+    throw transportError(error, active, limits);
+  } finally {
+    body.destroy();
+    active.end();
+  }
 }
