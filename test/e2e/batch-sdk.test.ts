@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import OpenAI, { toFile } from 'openai';
 import { emulatedEmbedding } from '../emulator/default-embeddings';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 interface OutputLine {
@@ -31,16 +31,10 @@ async function settle(client: OpenAI, id: string): Promise<OpenAI.Batch> {
 }
 
 describe('the Batch and Files APIs through the official openai SDK (Node)', () => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', {}, (sdk) => ({ harness, client } = sdk));
 
   it('runs a chat batch: files.create → batches.create → poll → files.content, with an untranslatable line in the error file', async () => {
     const input = jsonl([

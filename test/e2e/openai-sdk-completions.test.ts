@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { FILL_IN_THE_MIDDLE_INSTRUCTION } from '@sidecar/translate/completions/openai-completions-to-chat';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
@@ -10,16 +10,10 @@ interface GeminiBody {
 }
 
 describe.each(BACKENDS)('POST /v1/completions through the official openai SDK on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', { backend }, (sdk) => ({ harness, client } = sdk));
 
   const bodies = (): GeminiBody[] => harness.emulator.requests.map((request) => request.body as GeminiBody);
 

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { emulatedEmbedding } from '../emulator/default-embeddings';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 import type { RecordedRequest } from '../emulator/gemini-emulator';
 
@@ -30,16 +30,10 @@ const EMBED = {
 } as const;
 
 describe.each(BACKENDS)('embeddings, images and models through the official openai SDK on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', { backend }, (sdk) => ({ harness, client } = sdk));
 
   it('decodes the SDK-default base64 answer to exactly the float32 values Gemini sent', async () => {
     const result = await client.embeddings.create({ model: 'gemini-embedding-001', input: 'The food was delicious', dimensions: 8 });

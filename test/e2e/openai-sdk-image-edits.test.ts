@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
@@ -13,16 +13,10 @@ const PNG = Buffer.from(TINY_PNG_BASE64, 'base64');
 const JPEG = Buffer.from('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==', 'base64');
 
 describe.each(BACKENDS)('POST /v1/images/edits through the official openai SDK on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', { backend }, (sdk) => ({ harness, client } = sdk));
 
   const bodies = (): GeminiBody[] => harness.emulator.requests.map((request) => request.body as GeminiBody);
 

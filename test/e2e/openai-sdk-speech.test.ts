@@ -3,7 +3,7 @@ import { OPENAI_VOICE_TO_GEMINI } from '@sidecar/translate/audio/speech-voices';
 import { speechTone, TTS_SAMPLE_RATE } from '../emulator/default-speech';
 import { createHash } from 'node:crypto';
 import { decodeAudio, decodeMp3 } from '../helpers/decode-audio';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
@@ -20,16 +20,10 @@ function toneFrequency(voice: string): number {
 }
 
 describe.each(BACKENDS)('POST /v1/audio/speech through the official openai SDK on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', { backend }, (sdk) => ({ harness, client } = sdk));
 
   const lastBody = (): GeminiBody => harness.emulator.lastRequest()!.body as GeminiBody;
   /** The PCM the emulator spoke for the last request. */

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { cassetteReplayHeaders, loadCassette } from '../helpers/recorded-fixtures';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
@@ -22,16 +22,10 @@ interface GeminiBody {
 }
 
 describe('tool calling through the official openai SDK', () => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', {}, (sdk) => ({ harness, client } = sdk));
 
   it.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('runs a full tool round trip on %s with the messages echoed back unchanged', async (model) => {
     const messages: Message[] = [{ role: 'user', content: 'Paris' }];

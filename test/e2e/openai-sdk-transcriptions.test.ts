@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import OpenAI, { toFile } from 'openai';
 import { heardSentence } from '../emulator/default-audio';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { startSdkHarness, useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 interface GeminiBody {
@@ -33,16 +33,10 @@ const WAV = wavFile(2);
 const HEARD = heardSentence('audio/wav', 2);
 
 describe.each(BACKENDS)('POST /v1/audio/transcriptions and /translations through the official openai SDK on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', { backend }, (sdk) => ({ harness, client } = sdk));
 
   const lastBody = (): GeminiBody => harness.emulator.lastRequest()!.body as GeminiBody;
   const file = () => toFile(WAV, 'speech.wav', { type: 'audio/wav' });

@@ -1,19 +1,13 @@
 import OpenAI from 'openai';
 import { loadRecordedChunks } from '../helpers/recorded-fixtures';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
 
 describe.each(BACKENDS)('the official openai SDK against the sidecar on %s', (backend: BackendName) => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1beta/openai', 'sdk-key', { backend });
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1beta/openai', 'sdk-key', { backend }, (sdk) => ({ harness, client } = sdk));
 
   it('creates a chat completion', async () => {
     const completion = await client.chat.completions.create({

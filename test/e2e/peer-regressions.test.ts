@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
+import { useSdkHarness } from '../helpers/sdk-harness';
 import type { SidecarHarness } from '../helpers/sidecar-harness';
 
 /**
@@ -24,16 +24,10 @@ async function collect(stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>): 
 }
 
 describe('peer regressions through the official openai SDK', () => {
-  let sdk: SdkHarness;
   let harness: SidecarHarness;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    sdk = await startSdkHarness('/v1', 'k');
-    ({ harness, client } = sdk);
-  });
-  afterAll(() => sdk.close());
-  beforeEach(() => harness.emulator.reset());
+  useSdkHarness('/v1', 'k', {}, (sdk) => ({ harness, client } = sdk));
 
   // gcli2api PR #406 (https://github.com/su-kaka/gcli2api/pull/406), hermes-agent #101536
   // (https://github.com/NousResearch/hermes-agent/issues/101536), omnigent PR #28

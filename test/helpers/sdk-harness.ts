@@ -26,3 +26,17 @@ export async function startSdkHarness(basePath = '/v1', apiKey = 'k', overrides:
     },
   };
 }
+
+/**
+ * One SDK harness for the enclosing describe block: started before its tests (handed to `use`), closed after them,
+ * the emulator's recordings cleared before each test.
+ */
+export function useSdkHarness(basePath: string, apiKey: string, overrides: HarnessOverrides, use: (sdk: SdkHarness) => void): void {
+  let sdk: SdkHarness | undefined;
+  beforeAll(async () => {
+    sdk = await startSdkHarness(basePath, apiKey, overrides);
+    use(sdk);
+  });
+  afterAll(() => sdk?.close());
+  beforeEach(() => sdk?.harness.emulator.reset());
+}
