@@ -38,5 +38,8 @@ export function writeAccessLine(logger: Logger, fields: AccessFields): void {
   if (fields.consumer) line += `,"consumer":${JSON.stringify(fields.consumer.id)},"consumerSource":${JSON.stringify(fields.consumer.source)}`;
   if (fields.description) line = appendFields(line, fields.description);
   if (fields.spanContext) line += `,"trace_id":"${fields.spanContext.traceId}","span_id":"${fields.spanContext.spanId}"`;
-  (internals[streamSym] as { write(line: string): void }).write(`${line},"msg":"request"}\n`);
+  const stream = internals[streamSym] as { write(line: string): void; writeBatched?(line: string): void };
+  // On stdout (observability/batched-stdout.ts) the lines of one event-loop turn leave in one write.
+  if (stream.writeBatched) stream.writeBatched(`${line},"msg":"request"}\n`);
+  else stream.write(`${line},"msg":"request"}\n`);
 }
