@@ -57,6 +57,8 @@ export interface BenchEnv {
   node: string;
   /** Extra arguments for the sidecar's node (e.g. --cpu-prof). */
   sidecarNodeArgs?: string[];
+  /** `--max-concurrent N`: the sidecar arms' `server.maxConcurrentRequests` (default: config/default.yaml's). */
+  maxConcurrent?: number;
   /** `--baseline DIR`: another build of the sidecar (its dist/, config/ and package.json) for the `baseline-chart` arm. */
   baselineRoot?: string;
 }
@@ -110,6 +112,7 @@ export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArm
   const config = (parseYaml(readFileSync(join(root, 'config/default.yaml'), 'utf8')) ?? {}) as Record<string, Record<string, unknown>>;
   // Loopback only, and no 5 s drain on SIGTERM (a bench has no ingress to wait for); everything else is the default.
   config.server = { ...config.server, host: '127.0.0.1', drainDelayMs: 0, shutdownTimeoutMs: 5000 };
+  if (env.maxConcurrent !== undefined) config.server.maxConcurrentRequests = env.maxConcurrent;
   const configFile = join(env.tmpDir, `${id}.yaml`);
   writeFileSync(configFile, stringifyYaml(config));
   const args = [...(env.sidecarNodeArgs ?? []), '--require', './dist/sidecar/observability/instrumentation.js', 'dist/sidecar/main.js'];

@@ -43,6 +43,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --workloads LIST        comma-separated, from: ${WORKLOAD_IDS.join(', ')} (default all)
   --no-litellm            leave LiteLLM out (no install, no start)
   --no-portkey            leave Portkey out
+  --max-concurrent N      the sidecar arms' server.maxConcurrentRequests (default 1024, config/default.yaml): more
+                          slow streams than that are refused with 503 by design
   --baseline DIR          adds the arm baseline-chart: the sidecar built in DIR (its dist/, config/, package.json;
                           node_modules resolved from DIR), chart-default telemetry, for a before/after in one run
   --slow-streams N        concurrent slow streams (default 1000)
@@ -83,6 +85,7 @@ interface Options {
   profileWorkload: WorkloadId;
   profileArm: SidecarArmId;
   baseline: string | undefined;
+  maxConcurrent: number | undefined;
   argv: string[];
 }
 
@@ -127,6 +130,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'profile-otel-off': { type: 'boolean' },
       'profile-arm': { type: 'string' },
       baseline: { type: 'string' },
+      'max-concurrent': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -167,6 +171,7 @@ function parseOptions(argv: string[]): Options | undefined {
     profileWorkload,
     profileArm,
     baseline: values.baseline === undefined ? undefined : resolve(values.baseline),
+    maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 1024, 'max-concurrent')),
     argv,
   };
 }
@@ -529,7 +534,7 @@ async function main(): Promise<void> {
   rmSync(logsDir, { recursive: true, force: true });
   mkdirSync(logsDir, { recursive: true });
   const tmpDir = mkdtempSync(join(tmpdir(), 'sidecar-bench-'));
-  const env: BenchEnv = { root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline };
+  const env: BenchEnv = { root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline, maxConcurrent: options.maxConcurrent };
   try {
     if (options.profile) await runProfile(options, env);
     else await runComparison(options, env);
