@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { BatchedStdout } from './batched-stdout';
 
 export type { Logger } from 'pino';
 
@@ -21,6 +22,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? new BatchedStdout(pino.destination({ dest: 1, sync: false }), 1),
   );
 }

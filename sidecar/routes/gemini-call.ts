@@ -5,6 +5,7 @@ import {
   geminiGenerateContentResponseSchema,
   type GeminiGenerateContentResponse,
 } from '../translate/chat-completions/gemini-generate-schema';
+import { plainGeminiResponse } from '../translate/chat-completions/gemini-response-fast-path';
 
 // The upstream call as every generateContent route makes it (chat completions, responses).
 
@@ -21,6 +22,8 @@ export async function callGemini<T>(deps: Pick<AppDeps, 'lifecycle'>, operation:
 
 /** A Gemini response or stream chunk, or undefined when it is not shaped like one. */
 export function safeParseGeminiResponse(raw: unknown): GeminiGenerateContentResponse | undefined {
+  const plain = plainGeminiResponse(raw);
+  if (plain) return plain;
   const result = geminiGenerateContentResponseSchema.safeParse(raw);
   return result.success ? result.data : undefined;
 }

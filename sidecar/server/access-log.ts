@@ -5,6 +5,7 @@ import type { SidecarMetrics } from '../observability/metrics';
 import { observeWithExemplar } from '../observability/observe';
 import type { RequestDescription } from '../routes/request-context';
 import type { Consumer } from '../spend/consumer-identity';
+import { writeAccessLine } from './access-line';
 
 /** `http_route` label for requests no route matched; the raw path is never a label. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -23,22 +24,17 @@ export function accessLog(logger: Logger, metrics: SidecarMetrics): RequestHandl
       const route = (res.locals.routeLabel as string | undefined) ?? (req.route as { path?: string } | undefined)?.path ?? UNMATCHED_ROUTE;
       const labels = { http_request_method: req.method, http_route: route, http_response_status_code: String(res.statusCode) };
       observeWithExemplar(metrics.httpServerDuration, metrics.openMetrics, labels, seconds, spanContext);
-      const description = res.locals.description as RequestDescription | undefined;
-      const consumer = res.locals.consumer as Consumer | undefined;
-      logger.info(
-        {
-          method: req.method,
-          route,
-          path: req.path,
-          status: res.statusCode,
-          durationMs: Math.round(seconds * 1e6) / 1e3,
-          completed: res.writableFinished,
-          ...(consumer ? { consumer: consumer.id, consumerSource: consumer.source } : {}),
-          ...description,
-          ...(spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {}),
-        },
-        'request',
-      );
+      writeAccessLine(logger, {
+        method: req.method,
+        route,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
+        completed: res.writableFinished,
+        consumer: res.locals.consumer as Consumer | undefined,
+        description: res.locals.description as RequestDescription | undefined,
+        spanContext,
+      });
     });
     next();
   };

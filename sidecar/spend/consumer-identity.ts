@@ -24,6 +24,24 @@ export interface IdentitySettings {
 const MAX_CONSUMER_LENGTH = 128;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * Fingerprints of the caller keys seen lately: a SHA-256 per request was 0.6-0.8 % of the sidecar's CPU in the bench
+ * profile, and callers reuse a handful of keys. Bounded: past the limit it starts over, so a caller cycling through
+ * random keys costs what it did before and holds no more memory than this.
+ */
+const fingerprints = new Map<string, string>();
+const MAX_FINGERPRINTS = 1024;
+
+function fingerprintOf(key: string): string {
+  let fingerprint = fingerprints.get(key);
+  if (fingerprint === undefined) {
+    if (fingerprints.size >= MAX_FINGERPRINTS) fingerprints.clear();
+    fingerprint = keyFingerprint(key);
+    fingerprints.set(key, fingerprint);
+  }
+  return fingerprint;
+}
+
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -61,6 +79,6 @@ export function consumerOf(headers: IncomingHttpHeaders, settings: IdentitySetti
     }
   }
   const key = BEARER.exec(headers.authorization ?? '')?.[1] ?? first(headers['x-goog-api-key'])?.trim();
-  if (key) return { id: `key:${keyFingerprint(key)}`, source: 'key' };
+  if (key) return { id: `key:${fingerprintOf(key)}`, source: 'key' };
   return { id: 'anonymous', source: 'anonymous' };
 }

@@ -14,10 +14,24 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
  * event also gets an `event: <type>` line, as the Responses API sends them.
  */
 export class SseResponse {
+  private corked = false;
+
   constructor(
     private readonly res: ServerResponse,
     private readonly namedEvents = false,
   ) {}
+
+  /**
+   * Events written in one turn of the event loop leave in one socket write: the socket is corked at the first and
+   * uncorked on the next tick. A Gemini chunk often becomes several events, and the last one is followed by the finish
+   * chunk and `[DONE]`; each used to cost a write syscall of its own. Nothing waits for more data: the tick ends as
+   * soon as the events at hand are written. The socket, not the response, is corked: a corked ServerResponse keeps
+   * its chunks apart and end() would send the chunked terminator ahead of them; end() uncorks the socket fully.
+   */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    if (!this.res.writableEnded) this.res.socket?.uncork();
+  };
 
   /** Sends the status line and headers at once so the client sees the stream open. */
   open(extraHeaders: Record<string, string> = {}): void {
@@ -36,6 +50,11 @@ export class SseResponse {
    */
   send(value: unknown): Promise<void> | undefined {
     if (!this.writable) return undefined;
+    if (!this.corked && this.res.socket) {
+      this.corked = true;
+      this.res.socket.cork();
+      process.nextTick(this.uncork);
+    }
     const data = `data: ${JSON.stringify(value)}\n\n`;
     if (this.res.write(this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data)) return undefined;
     return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);

@@ -7,15 +7,15 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHAT_MODEL, EMBEDDING_MODEL } from './payloads';
 import { firstLine, freePort, startProcess, waitForHttp, type ManagedProcess } from './processes';
 
-export type ArmId = 'direct' | 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off' | 'ceiling' | 'portkey' | 'litellm';
+export type ArmId = 'direct' | 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off' | 'baseline-chart' | 'ceiling' | 'portkey' | 'litellm';
 
-export const ARM_IDS: readonly ArmId[] = ['direct', 'sidecar', 'sidecar-chart', 'sidecar-otel-off', 'ceiling', 'portkey', 'litellm'];
+export const ARM_IDS: readonly ArmId[] = ['direct', 'sidecar', 'sidecar-chart', 'sidecar-otel-off', 'baseline-chart', 'ceiling', 'portkey', 'litellm'];
 
 /** The sidecar arms: every request traced and exported, the chart's default (SDK on, traces off), the SDK off. */
-export type SidecarArmId = 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off';
+export type SidecarArmId = 'sidecar' | 'sidecar-chart' | 'sidecar-otel-off' | 'baseline-chart';
 
 export function isSidecarArm(id: ArmId): id is SidecarArmId {
-  return id === 'sidecar' || id === 'sidecar-chart' || id === 'sidecar-otel-off';
+  return id === 'sidecar' || id === 'sidecar-chart' || id === 'sidecar-otel-off' || id === 'baseline-chart';
 }
 
 /** OTel variables per sidecar arm; `sidecar-chart` is what the Helm chart sets when tracing.otlpEndpoint is empty. */
@@ -23,6 +23,7 @@ const SIDECAR_OTEL_ENV: Record<SidecarArmId, Record<string, string | undefined>>
   sidecar: {},
   'sidecar-chart': { OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_off' },
   'sidecar-otel-off': { OTEL_SDK_DISABLED: 'true' },
+  'baseline-chart': { OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_off' },
 };
 
 export const ARM_LABELS: Record<ArmId, string> = {
@@ -30,6 +31,7 @@ export const ARM_LABELS: Record<ArmId, string> = {
   sidecar: 'sidecar (telemetry on)',
   'sidecar-chart': 'sidecar (chart default: traces off)',
   'sidecar-otel-off': 'sidecar (OTEL_SDK_DISABLED)',
+  'baseline-chart': 'baseline build (chart default)',
   ceiling: 'ceiling: Express 5 + undici',
   portkey: 'Portkey gateway',
   litellm: 'LiteLLM proxy',
@@ -55,6 +57,10 @@ export interface BenchEnv {
   node: string;
   /** Extra arguments for the sidecar's node (e.g. --cpu-prof). */
   sidecarNodeArgs?: string[];
+  /** `--max-concurrent N`: the sidecar arms' `server.maxConcurrentRequests` (default: config/default.yaml's). */
+  maxConcurrent?: number;
+  /** `--baseline DIR`: another build of the sidecar (its dist/, config/ and package.json) for the `baseline-chart` arm. */
+  baselineRoot?: string;
 }
 
 export interface Double {
@@ -100,15 +106,18 @@ export function directArm(double: Double): Arm {
 
 /** The sidecar as `npm start` runs it (built dist/, instrumentation preloaded), default config but for the points below. */
 export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArmId): Promise<Arm> {
+  const root = id === 'baseline-chart' ? env.baselineRoot : env.root;
+  if (!root) throw new Error('the baseline-chart arm needs --baseline DIR');
   const [port, adminPort] = [await freePort(), await freePort()];
-  const config = (parseYaml(readFileSync(join(env.root, 'config/default.yaml'), 'utf8')) ?? {}) as Record<string, Record<string, unknown>>;
+  const config = (parseYaml(readFileSync(join(root, 'config/default.yaml'), 'utf8')) ?? {}) as Record<string, Record<string, unknown>>;
   // Loopback only, and no 5 s drain on SIGTERM (a bench has no ingress to wait for); everything else is the default.
   config.server = { ...config.server, host: '127.0.0.1', drainDelayMs: 0, shutdownTimeoutMs: 5000 };
+  if (env.maxConcurrent !== undefined) config.server.maxConcurrentRequests = env.maxConcurrent;
   const configFile = join(env.tmpDir, `${id}.yaml`);
   writeFileSync(configFile, stringifyYaml(config));
   const args = [...(env.sidecarNodeArgs ?? []), '--require', './dist/sidecar/observability/instrumentation.js', 'dist/sidecar/main.js'];
   const process = startProcess(id, env.node, args, {
-    cwd: env.root,
+    cwd: root,
     env: cleanEnv({
       CONFIG_FILE: configFile,
       PORT: String(port),
@@ -123,7 +132,7 @@ export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArm
     stdoutFile: 'ignore',
   });
   await waitForHttp(`http://127.0.0.1:${adminPort}/readyz`, 30_000, process);
-  const version = (JSON.parse(readFileSync(join(env.root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   return { id, label: ARM_LABELS[id], origin: `http://127.0.0.1:${port}`, dialect: 'openai', headers: { authorization: `Bearer ${CALLER_KEY}` }, process, version };
 }
 

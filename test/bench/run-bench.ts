@@ -22,6 +22,7 @@ import {
   type ArmId,
   type BenchEnv,
   type Double,
+  type SidecarArmId,
 } from './arms';
 import { cannon, manyStreams, percentile, streamLoad } from './load';
 import { REPLY_TEXT } from './payloads';
@@ -42,6 +43,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --workloads LIST        comma-separated, from: ${WORKLOAD_IDS.join(', ')} (default all)
   --no-litellm            leave LiteLLM out (no install, no start)
   --no-portkey            leave Portkey out
+  --max-concurrent N      the sidecar arms' server.maxConcurrentRequests (default 1024, config/default.yaml): more
+                          slow streams than that are refused with 503 by design
+  --baseline DIR          adds the arm baseline-chart: the sidecar built in DIR (its dist/, config/, package.json;
+                          node_modules resolved from DIR), chart-default telemetry, for a before/after in one run
   --slow-streams N        concurrent slow streams (default 1000)
   --slow-chunks N         upstream chunks per slow stream (default 10; quick 6)
   --slow-delay-ms MS      delay between them (default 500; quick 250)
@@ -55,7 +60,8 @@ const USAGE = `Usage: npm run bench -- [options]
                           and summarise the profile (bench-results/profile-latest.md)
   --profile-seconds S     load under the profiler (default 15)
   --profile-workload ID   a request or stream workload (default chat-c32; not slow-streams)
-  --profile-otel-off      profile with OTEL_SDK_DISABLED=true
+  --profile-otel-off      profile with OTEL_SDK_DISABLED=true (same as --profile-arm sidecar-otel-off)
+  --profile-arm ARM       the sidecar arm to profile: sidecar, sidecar-chart, sidecar-otel-off (default sidecar)
 Results: bench-results/latest.md (and a copy in test/bench/results/<date>.md). Logs: bench-results/logs/.`;
 
 interface Options {
@@ -77,7 +83,9 @@ interface Options {
   profile: boolean;
   profileSeconds: number;
   profileWorkload: WorkloadId;
-  profileOtelOff: boolean;
+  profileArm: SidecarArmId;
+  baseline: string | undefined;
+  maxConcurrent: number | undefined;
   argv: string[];
 }
 
@@ -120,6 +128,9 @@ function parseOptions(argv: string[]): Options | undefined {
       'profile-seconds': { type: 'string' },
       'profile-workload': { type: 'string' },
       'profile-otel-off': { type: 'boolean' },
+      'profile-arm': { type: 'string' },
+      baseline: { type: 'string' },
+      'max-concurrent': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -131,8 +142,14 @@ function parseOptions(argv: string[]): Options | undefined {
   let arms = list(values.arms, ARM_IDS, 'arms');
   if (values['no-litellm']) arms = arms.filter((arm) => arm !== 'litellm');
   if (values['no-portkey']) arms = arms.filter((arm) => arm !== 'portkey');
+  if (values.baseline === undefined) {
+    if (values.arms?.includes('baseline-chart')) throw new Error('--arms baseline-chart needs --baseline DIR');
+    arms = arms.filter((arm) => arm !== 'baseline-chart');
+  }
   const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   const profileWorkload = list(values['profile-workload'] ?? 'chat-c32', WORKLOAD_IDS, 'profile-workload')[0] as WorkloadId;
+  const sidecarArms = ARM_IDS.filter(isSidecarArm);
+  const profileArm = list(values['profile-arm'] ?? (values['profile-otel-off'] ? 'sidecar-otel-off' : 'sidecar'), sidecarArms, 'profile-arm')[0] as SidecarArmId;
   return {
     quick,
     rounds: Math.round(number(values.rounds, quick ? 1 : 2, 'rounds')),
@@ -152,7 +169,9 @@ function parseOptions(argv: string[]): Options | undefined {
     profile: values.profile === true,
     profileSeconds: number(values['profile-seconds'], 15, 'profile-seconds'),
     profileWorkload,
-    profileOtelOff: values['profile-otel-off'] === true,
+    profileArm,
+    baseline: values.baseline === undefined ? undefined : resolve(values.baseline),
+    maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 1024, 'max-concurrent')),
     argv,
   };
 }
@@ -480,8 +499,8 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
   if (workload.type === 'stream') await setStream(double, 10, 0);
-  const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, options.profileOtelOff ? 'sidecar-otel-off' : 'sidecar');
-  console.log(`sidecar under --cpu-prof (telemetry ${options.profileOtelOff ? 'off' : 'on'}), ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
+  const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, options.profileArm);
+  console.log(`${ARM_LABELS[options.profileArm]} under --cpu-prof, ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
   const warmup =
     workload.type === 'cannon'
       ? await cannon(workload.request(arm), workload.concurrency, 2, workload.timeoutS)
@@ -493,7 +512,7 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!file) throw new Error(`the sidecar exited (${exit}) without writing a .cpuprofile to ${dir}`);
   const summary = summarise(readProfile(join(dir, file)));
   const markdown = [
-    `# Sidecar CPU profile — ${workload.id}, telemetry ${options.profileOtelOff ? 'off' : 'on'}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `# Sidecar CPU profile — ${workload.id}, ${ARM_LABELS[options.profileArm]}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `${Math.round(sample.ok / sample.seconds).toLocaleString('en-US')} req/s while profiled (the profiler slows it down), ${warmup.ok + sample.ok} requests in the profile (2 s warm-up included). Start-up is in the profile too.`,
     '',
@@ -515,7 +534,7 @@ async function main(): Promise<void> {
   rmSync(logsDir, { recursive: true, force: true });
   mkdirSync(logsDir, { recursive: true });
   const tmpDir = mkdtempSync(join(tmpdir(), 'sidecar-bench-'));
-  const env: BenchEnv = { root: ROOT, logsDir, tmpDir, node: process.execPath };
+  const env: BenchEnv = { root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline, maxConcurrent: options.maxConcurrent };
   try {
     if (options.profile) await runProfile(options, env);
     else await runComparison(options, env);

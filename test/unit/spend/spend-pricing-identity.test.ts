@@ -76,6 +76,17 @@ describe('consumerOf', () => {
     expect(consumerOf({}, untrusted)).toEqual({ id: 'anonymous', source: 'anonymous' });
   });
 
+  it('gives every key its own fingerprint also past the bound of remembered fingerprints (3,000 keys, each asked twice)', () => {
+    const fingerprint = (key: string) => `key:${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+    const untrusted = { ...KONG, trustIngress: false };
+    for (let round = 0; round < 2; round++) {
+      for (let index = 0; index < 3000; index++) {
+        const key = `sk-${index}`;
+        expect(consumerOf({ authorization: `Bearer ${key}` }, untrusted).id).toBe(fingerprint(key));
+      }
+    }
+  });
+
   it('with an ingress secret, believes the headers only when it is presented, trustIngress or not', () => {
     const settings = { ...KONG, trustIngress: false, ingressSecret: 'a-long-enough-secret' };
     expect(consumerOf({ 'x-consumer-username': 'team', 'x-sidecar-ingress-secret': 'a-long-enough-secret' }, settings).id).toBe('team');

@@ -1,5 +1,6 @@
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { SseResponse } from '@sidecar/streaming/sse-response';
 
 /** A response whose socket buffer is full after the write numbered `fullAfter`, until 'drain' is emitted. */
@@ -9,6 +10,7 @@ function fakeResponse(fullAfter: number): { res: ServerResponse; written: string
   Object.assign(emitter, {
     destroyed: false,
     writableEnded: false,
+    socket: { cork: () => undefined, uncork: () => undefined },
     write: (text: string) => {
       written.push(text);
       return written.length !== fullAfter;
@@ -32,5 +34,90 @@ describe('SseResponse.sendAll', () => {
     res.emit('drain');
     await pending;
     expect(written.map((text) => JSON.parse(text.slice('data: '.length)).n)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+/** A real server whose handler gets an SseResponse; counts the socket writes (write syscalls) of each response. */
+async function sseServer(handler: (sse: SseResponse, res: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string; writes: () => number }> {
+  let writes = 0;
+  const server = createServer((_req, res) => {
+    const socket = res.socket as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method].bind(socket);
+      socket[method] = (...args: unknown[]) => {
+        writes++;
+        original(...args);
+      };
+    }
+    const sse = new SseResponse(res);
+    sse.open();
+    void handler(sse, res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, writes: () => writes };
+}
+
+/** The body's data events as they arrive, resolving each `waiters[n]` when n events were read. */
+function readEvents(url: string): { events: string[]; done: Promise<void>; response: Promise<IncomingMessage> } {
+  const events: string[] = [];
+  let buffered = '';
+  let resolveResponse!: (response: IncomingMessage) => void;
+  const response = new Promise<IncomingMessage>((resolve) => (resolveResponse = resolve));
+  const done = new Promise<void>((resolve, reject) => {
+    get(url, (res) => {
+      resolveResponse(res);
+      res.setEncoding('utf8');
+      res.on('data', (text: string) => {
+        buffered += text;
+        const parts = buffered.split('\n\n');
+        buffered = parts.pop()!;
+        events.push(...parts);
+      });
+      res.on('end', resolve);
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+  return { events, done, response };
+}
+
+describe('SseResponse on a real socket', () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it('sends the events of one tick, the [DONE] included, in one socket write', async () => {
+    const started = await sseServer(async (sse) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sse.sendAll([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      sse.done();
+    });
+    server = started.server;
+    const reader = readEvents(started.url);
+    await reader.done;
+    expect(reader.events).toEqual(['data: {"n":1}', 'data: {"n":2}', 'data: {"n":3}', 'data: [DONE]']);
+    // The headers (flushed at open) and then one write for three events, the sentinel and the chunked terminator.
+    expect(started.writes()).toBe(2);
+  });
+
+  it('holds nothing back between ticks: each event reaches the client before the next is sent', async () => {
+    let release!: () => void;
+    const started = await sseServer(async (sse) => {
+      for (let n = 1; n <= 3; n++) {
+        sse.send({ n });
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      sse.done();
+    });
+    server = started.server;
+    const reader = readEvents(started.url);
+    const response = await reader.response;
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    for (let n = 1; n <= 3; n++) {
+      while (reader.events.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(reader.events[n - 1]).toBe(`data: {"n":${n}}`);
+      release();
+    }
+    await reader.done;
+    expect(reader.events.at(-1)).toBe('data: [DONE]');
   });
 });
