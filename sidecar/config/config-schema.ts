@@ -82,7 +82,7 @@ export const configSchema = z
         adminPort: port.default(9090),
         bodyLimitBytes: z.number().int().positive().default(33_554_432),
         maxUrlBytes: z.number().int().positive().default(8192),
-        maxConcurrentRequests: z.number().int().positive().default(1024),
+        maxConcurrentRequests: z.number().int().positive().default(2048),
         drainDelayMs: z.number().int().min(0).default(5000),
         shutdownTimeoutMs: milliseconds.default(30_000),
         /** How often the config file is checked for changes (a re-mounted ConfigMap); 0 turns reloading off. */

@@ -2,6 +2,7 @@
  * The arms of the bench: how each is started, reached and stopped. Every one talks to the same upstream double.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createMemoryCgroup, type MemoryCgroup } from './memory-cgroup';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHAT_MODEL, EMBEDDING_MODEL } from './payloads';
@@ -59,6 +60,9 @@ export interface BenchEnv {
   sidecarNodeArgs?: string[];
   /** `--max-concurrent N`: the sidecar arms' `server.maxConcurrentRequests` (default: config/default.yaml's). */
   maxConcurrent?: number;
+  /** `--memory-limit MiB`: each sidecar arm inside a memory cgroup of that limit (filled in as they start). */
+  memoryLimitMb?: number;
+  memoryCgroups?: Map<string, MemoryCgroup>;
   /** `--baseline DIR`: another build of the sidecar (its dist/, config/ and package.json) for the `baseline-chart` arm. */
   baselineRoot?: string;
 }
@@ -116,7 +120,13 @@ export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArm
   const configFile = join(env.tmpDir, `${id}.yaml`);
   writeFileSync(configFile, stringifyYaml(config));
   const args = [...(env.sidecarNodeArgs ?? []), '--require', './dist/sidecar/observability/instrumentation.js', 'dist/sidecar/main.js'];
-  const process = startProcess(id, env.node, args, {
+  let command = { command: env.node, args };
+  if (env.memoryLimitMb !== undefined) {
+    const cgroup = createMemoryCgroup(id, env.memoryLimitMb);
+    env.memoryCgroups?.set(id, cgroup);
+    command = cgroup.wrap(env.node, args);
+  }
+  const process = startProcess(id, command.command, command.args, {
     cwd: root,
     env: cleanEnv({
       CONFIG_FILE: configFile,

@@ -43,7 +43,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --workloads LIST        comma-separated, from: ${WORKLOAD_IDS.join(', ')} (default all)
   --no-litellm            leave LiteLLM out (no install, no start)
   --no-portkey            leave Portkey out
-  --max-concurrent N      the sidecar arms' server.maxConcurrentRequests (default 1024, config/default.yaml): more
+  --memory-limit MiB      run each sidecar arm inside a memory cgroup with that limit (the chart's: 512), as a pod's
+                          limit holds it; the report gives its peak and OOM kills (root, cgroup v1 or v2)
+  --max-concurrent N      the sidecar arms' server.maxConcurrentRequests (default 2048, config/default.yaml): more
                           slow streams than that are refused with 503 by design
   --baseline DIR          adds the arm baseline-chart: the sidecar built in DIR (its dist/, config/, package.json;
                           node_modules resolved from DIR), chart-default telemetry, for a before/after in one run
@@ -86,6 +88,7 @@ interface Options {
   profileArm: SidecarArmId;
   baseline: string | undefined;
   maxConcurrent: number | undefined;
+  memoryLimitMb: number | undefined;
   argv: string[];
 }
 
@@ -131,6 +134,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'profile-arm': { type: 'string' },
       baseline: { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'memory-limit': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -171,7 +175,8 @@ function parseOptions(argv: string[]): Options | undefined {
     profileWorkload,
     profileArm,
     baseline: values.baseline === undefined ? undefined : resolve(values.baseline),
-    maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 1024, 'max-concurrent')),
+    maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 2048, 'max-concurrent')),
+    memoryLimitMb: values['memory-limit'] === undefined ? undefined : Math.round(number(values['memory-limit'], 512, 'memory-limit')),
     argv,
   };
 }
@@ -412,6 +417,10 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
     }
   }
   await setStream(double, 10, 0);
+  for (const [id, cgroup] of env.memoryCgroups ?? []) {
+    const { peakMb, oomKills } = cgroup.usage();
+    notes.notes.push(`${ARM_LABELS[id as ArmId]} ran in a ${cgroup.limitMb} MiB memory cgroup (Node sized its heap from it): peak ${peakMb === undefined ? 'not reported' : `${Math.round(peakMb)} MiB`}, OOM kills ${oomKills}`);
+  }
   const loadAfter = await otherLoad();
   const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter });
   console.log(`\n${markdown}`);
@@ -534,12 +543,16 @@ async function main(): Promise<void> {
   rmSync(logsDir, { recursive: true, force: true });
   mkdirSync(logsDir, { recursive: true });
   const tmpDir = mkdtempSync(join(tmpdir(), 'sidecar-bench-'));
-  const env: BenchEnv = { root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline, maxConcurrent: options.maxConcurrent };
+  const env: BenchEnv = {
+    root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline, maxConcurrent: options.maxConcurrent,
+    memoryLimitMb: options.memoryLimitMb, memoryCgroups: new Map(),
+  };
   try {
     if (options.profile) await runProfile(options, env);
     else await runComparison(options, env);
   } finally {
     await stopAll(5000);
+    for (const cgroup of env.memoryCgroups?.values() ?? []) cgroup.remove();
     rmSync(tmpDir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ const DEFAULTS = {
     adminPort: 9090,
     bodyLimitBytes: 33_554_432,
     maxUrlBytes: 8192,
-    maxConcurrentRequests: 1024,
+    maxConcurrentRequests: 2048,
     drainDelayMs: 5000,
     shutdownTimeoutMs: 30_000,
     configReloadIntervalMs: 2000,
