@@ -149,8 +149,9 @@ describe('Vertex AI credentials in the built sidecar process', () => {
     expect(new URLSearchParams(exchange.body).get('scope')).toBe('https://www.googleapis.com/auth/cloud-platform');
     expect(emulator.lastRequest()!.path).toBe('/v1/projects/wif-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent');
     expect(bearer(emulator.lastRequest()!)).toBe(fake.issued.at(-1));
-    // The file is read by the sidecar, not through google-auth-library's deprecated keyFilename (a stray stderr warning).
-    expect(sidecar.output()).not.toContain('keyFilename');
+    // The file is read and checked by the sidecar: none of google-auth-library's console warnings about
+    // externally sourced credentials (keyFilename, credentials, fromJSON) lands outside the JSON log.
+    expect(sidecar.output()).not.toMatch(/deprecated|does not validate|externally-sourced/);
     // Preview models serve from global only: the sidecar passes Vertex's 404 on as model_not_found.
     await expect(client.chat.completions.create({ model: 'gemini-3-flash-preview', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
       status: 404,

@@ -25,8 +25,8 @@ function logTokenEvent(logger: Logger, event: TokenEvent): void {
 const CREDENTIAL_TYPES = new Set(['service_account', 'external_account', 'external_account_authorized_user', 'authorized_user', 'impersonated_service_account']);
 
 /**
- * The credentials file, read and checked here: google-auth-library deprecates `keyFilename` (it prints a warning
- * outside our log) and asks callers to validate externally sourced credentials. Messages name the file and never
+ * The credentials file, read and checked here: google-auth-library deprecates `keyFilename` and asks callers to
+ * validate externally sourced credentials. Messages name the file and never
  * quote its content (V8's JSON errors would).
  */
 function readCredentialsFile(file: string): Record<string, unknown> & { type: string } {
@@ -49,8 +49,30 @@ function readCredentialsFile(file: string): Record<string, unknown> & { type: st
   return parsed as Record<string, unknown> & { type: string };
 }
 
+/** The page every one of google-auth-library's notices about externally sourced credential files links to. */
+const EXTERNAL_CREDENTIALS_NOTICE = 'cloud.google.com/docs/authentication/external/externally-sourced-credentials';
+let noticesSilenced = false;
+
+/**
+ * google-auth-library 11 prints (console.warn, outside our JSON log) a caution against credential files from
+ * untrusted sources whenever a client is built from JSON it did not find itself: once for the `credentials` option,
+ * again at the first token for an external account. The file here is the operator's own (the same trust as
+ * GOOGLE_APPLICATION_CREDENTIALS, which the library reads silently), read and checked above, so those notices, and
+ * only those, are dropped.
+ */
+function silenceExternalCredentialNotices(): void {
+  if (noticesSilenced) return;
+  noticesSilenced = true;
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes(EXTERNAL_CREDENTIALS_NOTICE)) return;
+    warn.apply(console, args);
+  };
+}
+
 /** The GoogleAuth (Application Default Credentials) of a Vertex config: its key or external-account file, else ADC's search. */
 export function createGoogleAuth(vertex: VertexConfig): GoogleAuth {
+  if (vertex.credentialsFile) silenceExternalCredentialNotices();
   return new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
     ...(vertex.credentialsFile ? { credentials: readCredentialsFile(vertex.credentialsFile) } : {}),
