@@ -195,8 +195,12 @@ export function describeSidecarMode(proxy: ProxyUnderTest): void {
       const pods = await kubectl(['-n', namespace, 'get', 'pods', '-o', 'wide', '--show-labels'], { allowFailure: true });
       const statuses = await kubectl(['-n', namespace, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} deleted={.metadata.deletionTimestamp} {range .status.initContainerStatuses[*]}{.name} restarts={.restartCount} last={.lastState.terminated.reason} {end}{range .status.containerStatuses[*]}{.name} restarts={.restartCount} last={.lastState.terminated.reason} {end}{"\\n"}{end}'], { allowFailure: true });
       const events = await kubectl(['-n', namespace, 'get', 'events', '--sort-by=.lastTimestamp'], { allowFailure: true });
+      const logs = await Promise.all(
+        podsBefore.map((pod) => kubectl(['-n', namespace, 'logs', pod, '--all-containers', '--prefix', '--tail=40'], { allowFailure: true })),
+      );
+      const answer = `HTTP ${response.status} ${JSON.stringify(Object.fromEntries(response.headers))}; received ${JSON.stringify(text.slice(0, 300))}`;
       throw new Error(
-        `stream cut after ${cutAt} ms (${chunks} of ${count} chunks); rollout restart issued at ${restartIssued} ms; old pods terminating at ${oldPodsTerminating || 'not yet'} ms (pods before: ${podsBefore.join(' ')})\n${pods.stdout}\n${statuses.stdout}\n${events.stdout}`,
+        `stream cut after ${cutAt} ms (${chunks} of ${count} chunks); rollout restart ${restartIssued ? `issued at ${restartIssued} ms` : 'not issued'}; old pods terminating at ${oldPodsTerminating || 'not yet'} ms (pods before: ${podsBefore.join(' ')})\n${answer}\n${pods.stdout}\n${statuses.stdout}\n${events.stdout}\n${logs.map((log) => log.stdout).join('\n')}`,
         { cause: error },
       );
     }
