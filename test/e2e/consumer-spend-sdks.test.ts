@@ -5,17 +5,13 @@ import OpenAI from 'openai';
 import { BUILT_IN_PRICES } from '@sidecar/spend/price-table';
 import { startSdkHarness, type SdkHarness } from '../helpers/sdk-harness';
 import { pythonClientsPython } from '../helpers/tool-paths';
+import { sampleValue } from '../helpers/metric-sample';
 
 const run = promisify(execFile);
 const PYTHON_SCRIPT = resolve(__dirname, 'clients/python_consumer_spend.py');
 
 /** Sum of the samples of `name` whose labels include `labels`. */
-async function sample(sdk: SdkHarness, name: string, labels: Record<string, string>): Promise<number> {
-  const { values } = await sdk.harness.metrics.registry.getSingleMetric(name)!.get();
-  return values
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
-    .reduce((sum, value) => sum + value.value, 0);
-}
+const sample = (sdk: SdkHarness, name: string, labels: Record<string, string>) => sampleValue(sdk.harness, name, labels);
 
 /** gemini-2.5-flash's built-in row, applied here to plain (uncached) input and output. */
 function flashUsd(input: number, output: number): number {

@@ -3,33 +3,14 @@ import OpenAI, { toFile } from 'openai';
 import { heardSentence } from '../emulator/default-audio';
 import { startSdkHarness, useSdkHarness } from '../helpers/sdk-harness';
 import { BACKENDS, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
+import { wavFile } from '../helpers/wav-file';
 
 interface GeminiBody {
   contents: Array<{ role: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>;
   generationConfig?: Record<string, unknown>;
 }
 
-/** A WAV file of `seconds` of a 440 Hz tone at 16 kHz mono. */
-function wavFile(seconds: number): Buffer {
-  const samples = Math.round(seconds * 16_000);
-  const buffer = Buffer.alloc(44 + samples * 2);
-  buffer.write('RIFF', 0, 'latin1');
-  buffer.writeUInt32LE(36 + samples * 2, 4);
-  buffer.write('WAVEfmt ', 8, 'latin1');
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(1, 22);
-  buffer.writeUInt32LE(16_000, 24);
-  buffer.writeUInt32LE(32_000, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write('data', 36, 'latin1');
-  buffer.writeUInt32LE(samples * 2, 40);
-  for (let index = 0; index < samples; index++) buffer.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * 440 * index) / 16_000)), 44 + index * 2);
-  return buffer;
-}
-
-const WAV = wavFile(2);
+const WAV = wavFile(2, 440);
 const HEARD = heardSentence('audio/wav', 2);
 
 describe.each(BACKENDS)('POST /v1/audio/transcriptions and /translations through the official openai SDK on %s', (backend: BackendName) => {

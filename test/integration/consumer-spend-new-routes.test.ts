@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { TINY_PNG_BASE64 } from '../emulator/default-media';
 import { BACKENDS, startSidecarHarness, type BackendName, type SidecarHarness } from '../helpers/sidecar-harness';
+import { sampleValue as sample } from '../helpers/metric-sample';
+import { wavFile } from '../helpers/wav-file';
 
 // The routes of issue #17 (legacy completions, speech, transcriptions, image edits) bill their Gemini usage to the
 // consumer like chat does (consumer-spend.test.ts): no route's tokens go uncounted.
@@ -9,37 +11,9 @@ const KEY = 'caller-gemini-key-1234';
 const KONG = { 'X-Consumer-Username': 'team-audio' };
 const CONSUMER = { consumer: 'team-audio' };
 
-/** Sum of the samples of `name` whose labels include `labels`. */
-async function sample(harness: SidecarHarness, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = harness.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} is not registered`);
-  const { values } = await metric.get();
-  return values
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
-    .reduce((sum, value) => sum + value.value, 0);
-}
 
 const tokens = (harness: SidecarHarness, type: string, model?: string) =>
   sample(harness, 'gemini_sidecar_consumer_tokens_total', { ...CONSUMER, gen_ai_token_type: type, ...(model ? { gen_ai_request_model: model } : {}) });
-
-/** Half a second of silence as a 16 kHz mono WAV. */
-function wavFile(): Buffer {
-  const samples = 8_000;
-  const buffer = Buffer.alloc(44 + samples * 2);
-  buffer.write('RIFF', 0, 'latin1');
-  buffer.writeUInt32LE(36 + samples * 2, 4);
-  buffer.write('WAVEfmt ', 8, 'latin1');
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(1, 22);
-  buffer.writeUInt32LE(16_000, 24);
-  buffer.writeUInt32LE(32_000, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write('data', 36, 'latin1');
-  buffer.writeUInt32LE(samples * 2, 40);
-  return buffer;
-}
 
 /** The JSON events of an SSE body. */
 function events(text: string): Array<Record<string, unknown>> {
@@ -81,7 +55,7 @@ describe.each(BACKENDS)('per-consumer spend of completions, speech, transcriptio
   });
 
   it('transcriptions: the token usage answered is billed to the consumer', async () => {
-    const answer = await post('/v1/audio/transcriptions').field('model', 'whisper-1').attach('file', wavFile(), 'a.wav').expect(200);
+    const answer = await post('/v1/audio/transcriptions').field('model', 'whisper-1').attach('file', wavFile(0.5), 'a.wav').expect(200);
     expect(answer.body.usage).toMatchObject({ type: 'tokens', input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect(await tokens(harness, 'input')).toBe(answer.body.usage.input_tokens);
     expect(await tokens(harness, 'output')).toBe(answer.body.usage.output_tokens);

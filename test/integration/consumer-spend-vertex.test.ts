@@ -1,18 +1,10 @@
 import request from 'supertest';
 import { startSidecarHarness, type SidecarHarness } from '../helpers/sidecar-harness';
+import { sampleValue as sample } from '../helpers/metric-sample';
 
 const KONG = { 'X-Consumer-Username': 'team-search' };
 const CHAT = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'count my tokens on vertex' }] };
 
-/** Sum of the samples of `name` whose labels include `labels`. */
-async function sample(harness: SidecarHarness, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = harness.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} is not registered`);
-  const { values } = await metric.get();
-  return values
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
-    .reduce((sum, value) => sum + value.value, 0);
-}
 
 /** The usage of the last SSE event carrying one (chat chunks: `usage`; Responses events: `response.usage`). */
 function lastUsage(body: string): Record<string, number> | undefined {

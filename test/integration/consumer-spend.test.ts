@@ -3,20 +3,12 @@ import request from 'supertest';
 import { BUILT_IN_PRICES, type PriceRow } from '@sidecar/spend/price-table';
 import { loadRecordedChunks } from '../helpers/recorded-fixtures';
 import { startSidecarHarness, type HarnessOverrides, type SidecarHarness } from '../helpers/sidecar-harness';
+import { sampleValue as sample } from '../helpers/metric-sample';
 
 const KEY = 'caller-gemini-key-1234';
 const KONG = { 'X-Consumer-Username': 'team-search', 'X-Consumer-ID': '8d1f0c3e-0000-4000-8000-000000000001' };
 const CHAT = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'count my tokens' }] };
 
-/** Sum of the samples of `name` whose labels include `labels`. */
-async function sample(harness: SidecarHarness, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = harness.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} is not registered`);
-  const { values } = await metric.get();
-  return values
-    .filter((value) => Object.entries(labels).every(([key, expected]) => String((value.labels as Record<string, unknown>)[key]) === expected))
-    .reduce((sum, value) => sum + value.value, 0);
-}
 
 /** The built-in row whose `match` lists `model` exactly (looked up here, not through the sidecar's findPrice). */
 function rowListing(model: string): PriceRow {
