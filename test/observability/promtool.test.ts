@@ -16,6 +16,7 @@ const KNOWN_PROM_CLIENT_LINT = new Set([
 ]);
 
 interface RulesTestFile {
+  group_eval_order?: string[];
   tests: Array<{ name: string; alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }> }>;
 }
 
@@ -30,6 +31,12 @@ describe('promtool check rules / test rules', () => {
     const result = await runTool(promtool, ['check', 'rules', basename(RULES_PATH)], { cwd: dirname(RULES_PATH) });
     const count = loadRuleGroups().reduce((sum, group) => sum + group.rules.length, 0);
     expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: expect.stringContaining(`SUCCESS: ${count} rules found`) });
+  });
+
+  it('pins the order promtool evaluates the rule groups in to the order of the rules file (otherwise map order: flaky)', () => {
+    // A group missing from group_eval_order sorts first: an alert could then read a recording rule one step stale.
+    const order = (parse(readFileSync(RULES_TEST_PATH, 'utf8')) as RulesTestFile).group_eval_order;
+    expect(order).toEqual(loadRuleGroups().map((group) => group.name));
   });
 
   it('passes the unit tests, in which every alert fires once and stays silent once', async () => {
