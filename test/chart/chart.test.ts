@@ -422,6 +422,20 @@ describe('sidecar mode', () => {
     expect(zero.code).not.toBe(0);
   }, 30_000);
 
+  // Issue 15: Traefik's standard proxy cut about one stream in 200 (traefik/traefik#11767); FastProxy does not.
+  it('turns on Traefik FastProxy in the Traefik snippet unless sidecar.traefik.fastProxy=false, and NOTES say why', async () => {
+    const traefikSnippets = snippets.filter((entry) => entry.target === 'traefik');
+    expect(traefikSnippets.map((entry) => (entry.snippet as { experimental?: unknown }).experimental)).toEqual([{ fastProxy: { enabled: true } }, { fastProxy: { enabled: true } }]);
+    for (const entry of snippets.filter((other) => other.target !== 'traefik')) expect(entry.snippet).not.toHaveProperty('experimental');
+    const [on, off] = await Promise.all([
+      notes(['sidecar-kong-secret-values.yaml'], ['sidecar.target=traefik']),
+      notes(['sidecar-kong-secret-values.yaml'], ['sidecar.target=traefik', 'sidecar.traefik.fastProxy=false']),
+    ]);
+    expect(snippetFromNotes(off)).not.toHaveProperty('experimental');
+    expect(on.replace(/\s+/g, ' ')).toMatch(/turns on Traefik's FastProxy .*\(traefik\/traefik#11767\)/);
+    expect(off.replace(/\s+/g, ' ')).toMatch(/standard proxy \(sidecar.traefik.fastProxy=false\) cuts about one stream in 200 to 800/);
+  }, 30_000);
+
   it('prints a paste-ready container block in NOTES, the same as the snippet ConfigMap', () => {
     for (const { file, objects, notes: notesText, values } of sidecarFiles()) {
       const sidecar = values.sidecar as { target: string; native?: boolean };

@@ -8,6 +8,7 @@ import { describeSidecarMode, proxyService, repoFile, type Snippet } from './sid
 // config/ingress/traefik/dynamic.yaml (what NOTES print) through the file provider.
 
 interface TraefikValues {
+  experimental?: { fastProxy?: { enabled?: boolean } };
   ports: { web: { transport: { lifeCycle: { requestAcceptGraceTimeout: string; graceTimeOut: string } } } };
   deployment: { terminationGracePeriodSeconds: number; initContainers: unknown[]; additionalVolumes: unknown[] };
 }
@@ -36,6 +37,8 @@ describeSidecarMode({
               '--entryPoints.web.address=:8000',
               `--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=${lifeCycle.requestAcceptGraceTimeout}`,
               `--entryPoints.web.transport.lifeCycle.graceTimeOut=${lifeCycle.graceTimeOut}`,
+              // The traefik/traefik chart renders experimental.fastProxy.enabled as this flag.
+              ...(values.experimental?.fastProxy?.enabled ? ['--experimental.fastProxy'] : []),
               '--entryPoints.traefik.address=:8080',
               '--ping=true',
               '--providers.file.filename=/etc/traefik/dynamic/dynamic.yaml',
