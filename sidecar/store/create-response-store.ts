@@ -1,6 +1,6 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { Logger } from '../observability/logger';
-import { RedisResponseStore } from './redis-response-store';
+import type { RedisResponseStore } from './redis-response-store';
 import type { ResponseStore } from './response-store';
 
 /** The response store the config asks for (Redis at store.redisUrl), or undefined without one; never connects here. */
@@ -12,7 +12,10 @@ export function createResponseStore(config: SidecarConfig, logger: Logger): Resp
   }
   // loadConfig already refuses redisUrl without encryptionKey; this keeps a hand-built config from storing plaintext.
   if (encryptionKey === undefined) throw new Error('store.encryptionKey (STORE_ENCRYPTION_KEY) is required when store.redisUrl is set');
-  const store = new RedisResponseStore({
+  // The Redis client (about 25 MB of modules) is loaded only when a store is configured.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  const { RedisResponseStore: Store } = require('./redis-response-store') as { RedisResponseStore: typeof RedisResponseStore };
+  const store = new Store({
     url: redisUrl,
     ...(redisPassword === undefined ? {} : { password: redisPassword }),
     encryptionKey: Buffer.from(encryptionKey, 'base64'),

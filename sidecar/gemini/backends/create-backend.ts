@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GoogleAuth } from 'google-auth-library';
+import type { GoogleAuth } from 'google-auth-library';
 import type { SidecarConfig } from '../../config/config-schema';
 import { vertexAuthMode, type VertexConfig } from '../../config/vertex-config';
 import type { Logger } from '../../observability/logger';
@@ -70,9 +70,19 @@ function silenceExternalCredentialNotices(): void {
   };
 }
 
+/**
+ * google-auth-library and what it pulls in (gaxios, gcp-metadata, jws) add about 20 MB to a Node process; it is loaded
+ * only when Vertex with OAuth is configured, not by every sidecar that talks to the Developer API.
+ */
+function loadGoogleAuth(): typeof import('google-auth-library') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  return require('google-auth-library') as typeof import('google-auth-library');
+}
+
 /** The GoogleAuth (Application Default Credentials) of a Vertex config: its key or external-account file, else ADC's search. */
 export function createGoogleAuth(vertex: VertexConfig): GoogleAuth {
   if (vertex.credentialsFile) silenceExternalCredentialNotices();
+  const { GoogleAuth } = loadGoogleAuth();
   return new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
     ...(vertex.credentialsFile ? { credentials: readCredentialsFile(vertex.credentialsFile) } : {}),
