@@ -1,5 +1,6 @@
 import '../require-supported-node';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
+import { exportsNoSpans, startTraceContextOnly } from './trace-context-only';
 
 /**
  * OpenTelemetry bootstrap, loaded before the app with `node --require` so the global tracer provider, context
@@ -16,15 +17,23 @@ const env = process.env;
 const disabled = (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
 const serviceNameFromEnv = env.OTEL_SERVICE_NAME ?? /(?:^|,)\s*service\.name=/.exec(env.OTEL_RESOURCE_ATTRIBUTES ?? '')?.[0];
 
-const sdk = disabled
-  ? undefined
-  : new NodeSDK({
-      ...(serviceNameFromEnv ? {} : { serviceName: 'openai-gemini-sidecar' }),
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations: [],
-    });
-sdk?.start();
+function startSdk(): NodeSDK {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when spans are exported (trace-context-only.ts)
+  const { NodeSDK: Sdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const started = new Sdk({
+    ...(serviceNameFromEnv ? {} : { serviceName: 'openai-gemini-sidecar' }),
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  started.start();
+  return started;
+}
+
+// OTEL_TRACES_EXPORTER=none (the chart's default): what sdk-node would register, without loading it.
+const exportsNothing = !disabled && exportsNoSpans();
+if (exportsNothing) startTraceContextOnly();
+const sdk = disabled || exportsNothing ? undefined : startSdk();
 
 /** Flushes spans on shutdown; main.ts calls it after the servers closed. */
 export function shutdownTelemetry(): Promise<void> {

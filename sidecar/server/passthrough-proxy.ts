@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { context, propagation } from '@opentelemetry/api';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
 import type { AppDeps } from './app-deps';
 import { redactingStream } from './redact-stream';
@@ -48,49 +48,57 @@ function withoutKeyParam(path: string): string {
  * no body parsing in front of it and no response interceptor, so uploads and SSE streams pass through unbuffered.
  */
 export function passthroughProxy(deps: AppDeps): RequestHandler {
-  silenceHttpProxyDeprecation();
   const keys = new WeakMap<IncomingMessage, string>();
   const credentials = new WeakMap<IncomingMessage, Record<string, string>>();
   const vertexPaths = new WeakMap<IncomingMessage, string>();
   const backend = deps.gemini.backend;
-  const proxy = createProxyMiddleware<Request, ServerResponse>({
-    // A Vertex native path already carries the base URL's own path prefix.
-    target: backend?.nativePath ? new URL(backend.baseUrl).origin : deps.config.gemini.baseUrl,
-    changeOrigin: true,
-    xfwd: false,
-    proxyTimeout: deps.config.gemini.firstByteTimeoutMs,
-    pathRewrite: (path, req) => vertexPaths.get(req) ?? withoutKeyParam(path),
-    // Responses are piped by hand through a redactor: Gemini error bodies quote what they were sent.
-    selfHandleResponse: true,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    on: {
-      proxyReq: (proxyReq, req) => {
-        proxyReq.removeHeader('authorization');
-        proxyReq.removeHeader('x-goog-api-key');
-        // The ingress's proof of the hop is a credential of this deployment, not Google's business.
-        proxyReq.removeHeader(deps.config.consumers.ingressSecretHeader);
-        for (const [name, value] of Object.entries(credentials.get(req) ?? { 'x-goog-api-key': keys.get(req) ?? '' })) proxyReq.setHeader(name, value);
-        // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
-        const carrier: Record<string, string> = {};
-        propagation.inject(context.active(), carrier);
-        for (const [name, value] of Object.entries(carrier)) proxyReq.setHeader(name, value);
+  // Built at the first native call: http-proxy-middleware and http-proxy stay out of a sidecar that only serves the
+  // OpenAI API (part of its idle memory).
+  let built: ProxyHandler<Request, ServerResponse> | undefined;
+  const proxy = (req: Request, res: ServerResponse, next: NextFunction): Promise<void> => (built ??= buildProxy())(req, res, next);
+  const buildProxy = (): ProxyHandler<Request, ServerResponse> => {
+    silenceHttpProxyDeprecation();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+    const { createProxyMiddleware } = require('http-proxy-middleware') as typeof import('http-proxy-middleware');
+    return createProxyMiddleware<Request, ServerResponse>({
+      // A Vertex native path already carries the base URL's own path prefix.
+      target: backend?.nativePath ? new URL(backend.baseUrl).origin : deps.config.gemini.baseUrl,
+      changeOrigin: true,
+      xfwd: false,
+      proxyTimeout: deps.config.gemini.firstByteTimeoutMs,
+      pathRewrite: (path, req) => vertexPaths.get(req) ?? withoutKeyParam(path),
+      // Responses are piped by hand through a redactor: Gemini error bodies quote what they were sent.
+      selfHandleResponse: true,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      on: {
+        proxyReq: (proxyReq, req) => {
+          proxyReq.removeHeader('authorization');
+          proxyReq.removeHeader('x-goog-api-key');
+          // The ingress's proof of the hop is a credential of this deployment, not Google's business.
+          proxyReq.removeHeader(deps.config.consumers.ingressSecretHeader);
+          for (const [name, value] of Object.entries(credentials.get(req) ?? { 'x-goog-api-key': keys.get(req) ?? '' })) proxyReq.setHeader(name, value);
+          // Google's side joins the trace under the sidecar's server span (the caller's traceparent is replaced).
+          const carrier: Record<string, string> = {};
+          propagation.inject(context.active(), carrier);
+          for (const [name, value] of Object.entries(carrier)) proxyReq.setHeader(name, value);
+        },
+        proxyRes: (proxyRes, req, res) => {
+          deps.metrics.upstreamAttempts.inc({ outcome: attemptOutcome(proxyRes.statusCode) });
+          deps.logger.debug({ path: req.path, status: proxyRes.statusCode }, 'native Gemini call proxied');
+          const headers = { ...proxyRes.headers };
+          delete headers['content-length'];
+          res.writeHead(proxyRes.statusCode ?? 502, headers);
+          proxyRes.pipe(redactingStream([keys.get(req) ?? ''])).pipe(res);
+        },
+        error: (error, req, res) => {
+          deps.metrics.upstreamAttempts.inc({ outcome: 'network' });
+          deps.logger.warn({ err: error, path: (req as Request).path }, 'native Gemini proxy failed');
+          if (res instanceof ServerResponse) nativeError(res, 502, 'UNAVAILABLE', 'The sidecar could not reach Gemini.');
+          else (res as Socket).destroy();
+        },
       },
-      proxyRes: (proxyRes, req, res) => {
-        deps.metrics.upstreamAttempts.inc({ outcome: attemptOutcome(proxyRes.statusCode) });
-        deps.logger.debug({ path: req.path, status: proxyRes.statusCode }, 'native Gemini call proxied');
-        const headers = { ...proxyRes.headers };
-        delete headers['content-length'];
-        res.writeHead(proxyRes.statusCode ?? 502, headers);
-        proxyRes.pipe(redactingStream([keys.get(req) ?? ''])).pipe(res);
-      },
-      error: (error, req, res) => {
-        deps.metrics.upstreamAttempts.inc({ outcome: 'network' });
-        deps.logger.warn({ err: error, path: (req as Request).path }, 'native Gemini proxy failed');
-        if (res instanceof ServerResponse) nativeError(res, 502, 'UNAVAILABLE', 'The sidecar could not reach Gemini.');
-        else (res as Socket).destroy();
-      },
-    },
-  });
+    });
+  };
   type NativePath = (pathname: string, search: string) => { path: string } | { unsupported: string };
   const toVertex = async (req: Request, res: Response, next: NextFunction, nativePath: NativePath): Promise<void> => {
     const url = new URL(withoutKeyParam(req.originalUrl), 'http://sidecar');
