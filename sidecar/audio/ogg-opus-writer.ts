@@ -1,4 +1,4 @@
-import OpusScript from 'opusscript';
+import type OpusScript from 'opusscript';
 
 // Ogg Opus (RFC 7845) from mono s16le PCM: libopus (opusscript, its emscripten/WASM build, no native binary and no
 // install script) makes the packets, and this file muxes them into Ogg pages (RFC 3533), which no maintained npm
@@ -64,7 +64,10 @@ export class OggOpusEncoder {
   private audioPages = 0;
 
   constructor(private readonly sampleRate: number) {
-    this.opus = new OpusScript(sampleRate as 24000, 1, OpusScript.Application.AUDIO);
+    // The Opus codec (an emscripten build) is loaded by the first opus speech answer, not at start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+    const Opus = require('opusscript') as typeof OpusScript;
+    this.opus = new Opus(sampleRate as 24000, 1, Opus.Application.AUDIO);
     this.opus.setBitrate(BITRATE);
     this.frameSamples = (sampleRate * FRAME_MS) / 1000;
   }

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { GeminiEmulator } from '../emulator/gemini-emulator';
 import { REPOSITORY_ROOT, startSidecarProcess } from '../helpers/sidecar-process';
 
-// Issue 19 (idle RSS): the Redis client, google-auth-library, sdk-node (with every exporter it can build) and the
-// native API's proxy are loaded only by a sidecar that uses them. A preload reports, at exit, which of them the
+// Issue 19 (idle RSS): the Redis client, google-auth-library, sdk-node (with every exporter it can build), the
+// native API's proxy and the Opus codec are loaded only by a sidecar that uses them. A preload reports, at exit, which of them the
 // built process loaded.
-const HEAVY = ['@redis/client', 'google-auth-library', '@opentelemetry/sdk-node', 'http-proxy-middleware'];
+const HEAVY = ['@redis/client', 'google-auth-library', '@opentelemetry/sdk-node', 'http-proxy-middleware', 'opusscript'];
 const INSTRUMENTATION = path.join(REPOSITORY_ROOT, 'dist/sidecar/observability/instrumentation.js');
 // The chart's default telemetry: the SDK on, no span export, nothing sampled.
 const CHART_TELEMETRY = { OTEL_SDK_DISABLED: 'false', OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_off' };
