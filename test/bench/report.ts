@@ -229,7 +229,8 @@ export function ratioTable(results: Results, list: Workload[], notApplicable?: N
   ];
   for (const workload of list) {
     const byArm = results.get(workload.id);
-    const sidecarSamples = byArm?.get('sidecar');
+    // The telemetry-on arm when it ran, else the chart-default one (a run of --arms sidecar-chart,ceiling).
+    const sidecarSamples = byArm?.get('sidecar') ?? byArm?.get('sidecar-chart');
     if (!byArm || !sidecarSamples) continue;
     const sidecar = aggregate(sidecarSamples);
     const cells = (pick: (value: Aggregate) => number) =>

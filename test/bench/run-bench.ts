@@ -26,7 +26,7 @@ import {
 } from './arms';
 import { cannon, manyStreams, percentile, streamLoad } from './load';
 import { REPLY_TEXT } from './payloads';
-import { killAllNow, processTree, ResourceWatch, stopAll, TICKS_PER_SECOND } from './processes';
+import { killAllNow, processTree, ResourceWatch, rssKb, stopAll, TICKS_PER_SECOND } from './processes';
 import { readProfile, summarise, summaryMarkdown } from './profile-summary';
 import { aggregate, cpu, ms, ratioTable, responsesVersusChat, RESPONSES_TARGET, workloadTable, type NotApplicable, type Results, type Sample } from './report';
 import { WORKLOAD_IDS, workloads, type Verdict, type Workload, type WorkloadId } from './workloads';
@@ -380,6 +380,7 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
   const double = await startDouble(env);
   console.log(`upstream double at ${double.origin} (pid ${double.process.pid})`);
   const arms = await startArms(options, env, double, notes);
+  const idle = await idleRss(arms, env);
   const expected = estimateSeconds(options, arms.length);
   console.log(`\nmeasuring ${arms.length} arms × ${options.workloads.length} workloads, about ${Math.round(expected)} s\n`);
   const results: Results = new Map();
@@ -422,9 +423,31 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
     notes.notes.push(`${ARM_LABELS[id as ArmId]} ran in a ${cgroup.limitMb} MiB memory cgroup (Node sized its heap from it): peak ${peakMb === undefined ? 'not reported' : `${Math.round(peakMb)} MiB`}, OOM kills ${oomKills}`);
   }
   const loadAfter = await otherLoad();
-  const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter });
+  const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter, idle });
   console.log(`\n${markdown}`);
   save(markdown, options.quick ? 'quick' : undefined);
+}
+
+/** How long every arm has been up, without a request, when its idle RSS is read. */
+const IDLE_SETTLE_MS = 5_000;
+
+/** Each gateway arm's resident set before any request (the sidecar's target: idle RSS ≤ 90 MB), as a report section. */
+async function idleRss(arms: Arm[], env: BenchEnv): Promise<string[]> {
+  await sleep(IDLE_SETTLE_MS);
+  const rows = arms
+    .filter((arm) => arm.id !== 'direct')
+    .map((arm) => `| ${ARM_LABELS[arm.id]} | ${(rssKb(processTree(arm.process.pid)) / 1024).toFixed(1)} MB |`);
+  const limit = env.memoryLimitMb === undefined ? '' : `; the sidecar arms inside a ${env.memoryLimitMb} MiB memory cgroup, Node sizing its heap from it as in a pod`;
+  return [
+    '## Idle RSS',
+    '',
+    `Each arm's process tree (VmRSS) at least ${IDLE_SETTLE_MS / 1000} s after it started, before any request${limit}.`,
+    '',
+    '| arm | idle RSS |',
+    '|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 function gitDescribe(): string {
@@ -443,7 +466,7 @@ function renderReport(
   list: Workload[],
   { results, na }: { results: Results; na: NotApplicable },
   notes: RunNotes,
-  run: { runStarted: Date; loadBefore: string; loadAfter: string },
+  run: { runStarted: Date; loadBefore: string; loadAfter: string; idle: string[] },
 ): string {
   const minutes = (Date.now() - run.runStarted.getTime()) / 60_000;
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
@@ -458,6 +481,7 @@ function renderReport(
     '- The sidecar runs as `npm start` does (dist/, instrumentation preloaded, config/default.yaml) except: host 127.0.0.1, drainDelayMs 0, access log (stdout) to /dev/null, spans to an OTLP sink in the double.',
     '',
   );
+  lines.push(...run.idle);
   for (const workload of list) {
     const byArm = results.get(workload.id);
     if (!byArm || byArm.size === 0) continue;
