@@ -14,7 +14,8 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
  * event also gets an `event: <type>` line, as the Responses API sends them.
  */
 export class SseResponse {
-  private corked = false;
+  private pending = '';
+  private scheduled = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -22,16 +23,22 @@ export class SseResponse {
   ) {}
 
   /**
-   * Events written in one turn of the event loop leave in one socket write: the socket is corked at the first and
-   * uncorked on the next tick. A Gemini chunk often becomes several events, and the last one is followed by the finish
-   * chunk and `[DONE]`; each used to cost a write syscall of its own. Nothing waits for more data: the tick ends as
-   * soon as the events at hand are written. The socket, not the response, is corked: a corked ServerResponse keeps
-   * its chunks apart and end() would send the chunked terminator ahead of them; end() uncorks the socket fully.
+   * Events sent in one turn of the event loop leave in one response write, on the next tick: a Gemini chunk often
+   * becomes several events (a Responses stream's first and last chunks six or more), and the last is followed by the
+   * finish event and `[DONE]`. One write is one HTTP chunk and one socket write instead of one of each per event.
+   * Nothing waits for more data: the tick ends as soon as the events at hand are built.
    */
-  private readonly uncork = (): void => {
-    this.corked = false;
-    if (!this.res.writableEnded) this.res.socket?.uncork();
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const text = this.take();
+    if (text && this.writable) this.res.write(text);
   };
+
+  private take(): string {
+    const text = this.pending;
+    this.pending = '';
+    return text;
+  }
 
   /** Sends the status line and headers at once so the client sees the stream open. */
   open(extraHeaders: Record<string, string> = {}): void {
@@ -45,18 +52,18 @@ export class SseResponse {
   }
 
   /**
-   * Sends one event. Returns a promise only when the socket buffer is full (wait for it, so memory per stream stays
-   * bounded); otherwise undefined, sparing a promise per event on the hot path.
+   * Queues one event for this turn's write. Returns a promise only while the socket buffer is full (wait for it, so
+   * memory per stream stays bounded to about one turn of events); otherwise undefined, sparing a promise per event.
    */
   send(value: unknown): Promise<void> | undefined {
     if (!this.writable) return undefined;
-    if (!this.corked && this.res.socket) {
-      this.corked = true;
-      this.res.socket.cork();
-      process.nextTick(this.uncork);
-    }
     const data = `data: ${JSON.stringify(value)}\n\n`;
-    if (this.res.write(this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data)) return undefined;
+    this.pending += this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.flush);
+    }
+    if (!this.res.writableNeedDrain) return undefined;
     return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
 
@@ -71,16 +78,17 @@ export class SseResponse {
 
   /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
   done(): void {
-    if (this.writable) this.res.end('data: [DONE]\n\n');
+    if (this.writable) this.res.end(`${this.take()}data: [DONE]\n\n`);
   }
 
   /** Ends the stream without a sentinel (the Responses API ends on its terminal event). */
   end(): void {
-    if (this.writable) this.res.end();
+    const text = this.take();
+    if (this.writable) this.res.end(text || undefined);
   }
 
   /** Ends a failed stream with an error event and no `[DONE]`, so no client mistakes it for a finished answer. */
   fail(errorBody: unknown): void {
-    if (this.writable) this.res.end(`data: ${JSON.stringify(errorBody)}\n\n`);
+    if (this.writable) this.res.end(`${this.take()}data: ${JSON.stringify(errorBody)}\n\n`);
   }
 }

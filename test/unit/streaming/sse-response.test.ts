@@ -3,37 +3,71 @@ import { createServer, get, type IncomingMessage, type Server, type ServerRespon
 import type { AddressInfo, Socket } from 'node:net';
 import { SseResponse } from '@sidecar/streaming/sse-response';
 
-/** A response whose socket buffer is full after the write numbered `fullAfter`, until 'drain' is emitted. */
+/** A response whose socket buffer counts as full (writableNeedDrain) from the write numbered `fullAfter` until 'drain'. */
 function fakeResponse(fullAfter: number): { res: ServerResponse; written: string[] } {
   const written: string[] = [];
   const emitter = new EventEmitter() as EventEmitter & Record<string, unknown>;
   Object.assign(emitter, {
     destroyed: false,
     writableEnded: false,
-    socket: { cork: () => undefined, uncork: () => undefined },
+    writableNeedDrain: false,
     write: (text: string) => {
       written.push(text);
-      return written.length !== fullAfter;
+      if (written.length === fullAfter) emitter.writableNeedDrain = true;
+      return !emitter.writableNeedDrain;
     },
   });
+  emitter.on('drain', () => (emitter.writableNeedDrain = false));
   return { res: emitter as unknown as ServerResponse, written };
 }
 
+const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
 describe('SseResponse.sendAll', () => {
-  it('writes every event at once and returns no promise while the socket takes them', () => {
+  it('writes the events of one turn in one write on the next tick, and returns no promise while the socket takes them', async () => {
     const { res, written } = fakeResponse(0);
     expect(new SseResponse(res).sendAll([{ a: 1 }, { a: 2 }])).toBeUndefined();
-    expect(written).toEqual(['data: {"a":1}\n\n', 'data: {"a":2}\n\n']);
+    expect(written).toEqual([]);
+    await nextTick();
+    expect(written).toEqual(['data: {"a":1}\n\ndata: {"a":2}\n\n']);
   });
 
-  it('stops at back-pressure and sends the rest, in order, once the socket drained', async () => {
-    const { res, written } = fakeResponse(2);
-    const pending = new SseResponse(res).sendAll([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+  it('waits for drain once the socket buffer is full, then sends the rest in order', async () => {
+    const { res, written } = fakeResponse(1);
+    const sse = new SseResponse(res);
+    expect(sse.sendAll([{ n: 1 }, { n: 2 }])).toBeUndefined();
+    await nextTick();
+    // The first write filled the buffer: the next turn's events wait for drain (one turn's worth is queued).
+    const pending = sse.sendAll([{ n: 3 }, { n: 4 }]);
     expect(pending).toBeInstanceOf(Promise);
-    expect(written).toEqual(['data: {"n":1}\n\n', 'data: {"n":2}\n\n']);
+    await nextTick();
+    expect(written).toHaveLength(2);
+    let settled = false;
+    void pending!.then(() => (settled = true));
+    await nextTick();
+    expect(settled).toBe(false);
     res.emit('drain');
     await pending;
-    expect(written.map((text) => JSON.parse(text.slice('data: '.length)).n)).toEqual([1, 2, 3, 4]);
+    await nextTick();
+    const events = written.join('').split('\n\n').filter(Boolean).map((text) => JSON.parse(text.slice('data: '.length)).n);
+    expect(events).toEqual([1, 2, 3, 4]);
+  });
+
+  it('ends with the events still queued in this turn ahead of [DONE], an error event or the end', () => {
+    for (const finish of ['done', 'fail', 'end'] as const) {
+      const { res } = fakeResponse(0);
+      let ended: unknown;
+      Object.assign(res, { end: (text?: string) => (ended = text) });
+      const sse = new SseResponse(res);
+      sse.send({ n: 1 });
+      if (finish === 'done') sse.done();
+      else if (finish === 'fail') sse.fail({ error: { message: 'x' } });
+      else sse.end();
+      expect({ finish, ended }).toEqual({
+        finish,
+        ended: { done: 'data: {"n":1}\n\ndata: [DONE]\n\n', fail: 'data: {"n":1}\n\ndata: {"error":{"message":"x"}}\n\n', end: 'data: {"n":1}\n\n' }[finish],
+      });
+    }
   });
 });
 
