@@ -1,4 +1,5 @@
 import type OpusScript from 'opusscript';
+import { loadOnFirstUse } from '../util/load-on-first-use';
 
 // Ogg Opus (RFC 7845) from mono s16le PCM: libopus (opusscript, its emscripten/WASM build, no native binary and no
 // install script) makes the packets, and this file muxes them into Ogg pages (RFC 3533), which no maintained npm
@@ -65,8 +66,7 @@ export class OggOpusEncoder {
 
   constructor(private readonly sampleRate: number) {
     // The Opus codec (an emscripten build) is loaded by the first opus speech answer, not at start.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-    const Opus = require('opusscript') as typeof OpusScript;
+    const Opus = loadOnFirstUse<typeof OpusScript>('opusscript');
     this.opus = new Opus(sampleRate as 24000, 1, Opus.Application.AUDIO);
     this.opus.setBitrate(BITRATE);
     this.frameSamples = (sampleRate * FRAME_MS) / 1000;

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import type pino from 'pino';
+import { TurnBatch } from '../util/turn-batch';
 
 type SonicBoom = ReturnType<typeof pino.destination>;
 
@@ -11,51 +12,39 @@ type SonicBoom = ReturnType<typeof pino.destination>;
  * waits longer than the end of the current turn.
  */
 export class BatchedStdout {
-  private pending = '';
-  private scheduled = false;
+  private readonly batch: TurnBatch;
 
   constructor(
     private readonly sonic: SonicBoom,
     private readonly fd: number,
   ) {
+    this.batch = new TurnBatch((lines) => this.sonic.write(lines), (flush) => setImmediate(flush));
     process.once('exit', () => this.writeOnExit());
   }
 
   /** pino flushes the SonicBoom on exit; a batch of the last turn goes out synchronously. */
   writeOnExit(): void {
-    if (this.pending) writeSync(this.fd, this.pending);
-    this.pending = '';
+    const lines = this.batch.take();
+    if (lines) writeSync(this.fd, lines);
   }
 
   write(line: string): boolean {
-    this.writePending();
+    this.batch.flush();
     return this.sonic.write(line);
   }
 
   /** Adds a line to this turn's batch. */
   writeBatched(line: string): void {
-    this.pending += line;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.writePending);
-    }
+    this.batch.add(line);
   }
 
   flush(callback?: (error?: Error) => void): void {
-    this.writePending();
+    this.batch.flush();
     this.sonic.flush(callback);
   }
 
   flushSync(): void {
-    this.writePending();
+    this.batch.flush();
     this.sonic.flushSync();
   }
-
-  private readonly writePending = (): void => {
-    this.scheduled = false;
-    if (!this.pending) return;
-    const lines = this.pending;
-    this.pending = '';
-    this.sonic.write(lines);
-  };
 }

@@ -1,5 +1,6 @@
 import '../require-supported-node';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+import { loadOnFirstUse } from '../util/load-on-first-use';
 import { exportsNoSpans, startTraceContextOnly } from './trace-context-only';
 
 /**
@@ -18,8 +19,8 @@ const disabled = (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
 const serviceNameFromEnv = env.OTEL_SERVICE_NAME ?? /(?:^|,)\s*service\.name=/.exec(env.OTEL_RESOURCE_ATTRIBUTES ?? '')?.[0];
 
 function startSdk(): NodeSDK {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when spans are exported (trace-context-only.ts)
-  const { NodeSDK: Sdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  // Only when spans are exported (trace-context-only.ts).
+  const { NodeSDK: Sdk } = loadOnFirstUse<typeof import('@opentelemetry/sdk-node')>('@opentelemetry/sdk-node');
   const started = new Sdk({
     ...(serviceNameFromEnv ? {} : { serviceName: 'openai-gemini-sidecar' }),
     metricReaders: [],

@@ -1,6 +1,7 @@
 import { context, propagation, type TextMapPropagator } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, getStringListFromEnv, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { loadOnFirstUse } from '../util/load-on-first-use';
 
 /**
  * True when OTEL_TRACES_EXPORTER asks for no export. sdk-node then builds no tracer provider and no span pipeline
@@ -16,8 +17,7 @@ type PropagatorFactory = () => TextMapPropagator;
 
 function b3(multi: boolean): TextMapPropagator {
   // Loaded only when OTEL_PROPAGATORS names it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-  const { B3Propagator, B3InjectEncoding } = require('@opentelemetry/propagator-b3') as typeof import('@opentelemetry/propagator-b3');
+  const { B3Propagator, B3InjectEncoding } = loadOnFirstUse<typeof import('@opentelemetry/propagator-b3')>('@opentelemetry/propagator-b3');
   return new B3Propagator(multi ? { injectEncoding: B3InjectEncoding.MULTI_HEADER } : {});
 }
 

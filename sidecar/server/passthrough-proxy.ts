@@ -4,6 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { context, propagation } from '@opentelemetry/api';
 import type { RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import { attemptOutcome } from '../observability/error-type';
+import { loadOnFirstUse } from '../util/load-on-first-use';
 import type { AppDeps } from './app-deps';
 import { redactingStream } from './redact-stream';
 import { silenceHttpProxyDeprecation } from './silence-http-proxy-deprecation';
@@ -58,8 +59,7 @@ export function passthroughProxy(deps: AppDeps): RequestHandler {
   const proxy = (req: Request, res: ServerResponse, next: NextFunction): Promise<void> => (built ??= buildProxy())(req, res, next);
   const buildProxy = (): ProxyHandler<Request, ServerResponse> => {
     silenceHttpProxyDeprecation();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-    const { createProxyMiddleware } = require('http-proxy-middleware') as typeof import('http-proxy-middleware');
+    const { createProxyMiddleware } = loadOnFirstUse<typeof import('http-proxy-middleware')>('http-proxy-middleware');
     return createProxyMiddleware<Request, ServerResponse>({
       // A Vertex native path already carries the base URL's own path prefix.
       target: backend?.nativePath ? new URL(backend.baseUrl).origin : deps.config.gemini.baseUrl,

@@ -1,5 +1,6 @@
 import type { SidecarConfig } from '../config/config-schema';
 import type { Logger } from '../observability/logger';
+import { loadOnFirstUse } from '../util/load-on-first-use';
 import type { RedisResponseStore } from './redis-response-store';
 import type { ResponseStore } from './response-store';
 
@@ -13,8 +14,7 @@ export function createResponseStore(config: SidecarConfig, logger: Logger): Resp
   // loadConfig already refuses redisUrl without encryptionKey; this keeps a hand-built config from storing plaintext.
   if (encryptionKey === undefined) throw new Error('store.encryptionKey (STORE_ENCRYPTION_KEY) is required when store.redisUrl is set');
   // The Redis client (about 25 MB of modules) is loaded only when a store is configured.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-  const { RedisResponseStore: Store } = require('./redis-response-store') as { RedisResponseStore: typeof RedisResponseStore };
+  const { RedisResponseStore: Store } = loadOnFirstUse<{ RedisResponseStore: typeof RedisResponseStore }>(require.resolve('./redis-response-store'));
   const store = new Store({
     url: redisUrl,
     ...(redisPassword === undefined ? {} : { password: redisPassword }),

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { TurnBatch } from '../util/turn-batch';
 
 /** Headers of every SSE answer; X-Accel-Buffering stops nginx-style ingresses from holding chunks back. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -14,31 +15,20 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
  * event also gets an `event: <type>` line, as the Responses API sends them.
  */
 export class SseResponse {
-  private pending = '';
-  private scheduled = false;
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly namedEvents = false,
-  ) {}
-
   /**
    * Events sent in one turn of the event loop leave in one response write, on the next tick: a Gemini chunk often
    * becomes several events (a Responses stream's first and last chunks six or more), and the last is followed by the
    * finish event and `[DONE]`. One write is one HTTP chunk and one socket write instead of one of each per event.
    * Nothing waits for more data: the tick ends as soon as the events at hand are built.
    */
-  private readonly flush = (): void => {
-    this.scheduled = false;
-    const text = this.take();
-    if (text && this.writable) this.res.write(text);
-  };
+  private readonly batch = new TurnBatch((text) => {
+    if (this.writable) this.res.write(text);
+  }, (flush) => process.nextTick(flush));
 
-  private take(): string {
-    const text = this.pending;
-    this.pending = '';
-    return text;
-  }
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly namedEvents = false,
+  ) {}
 
   /** Sends the status line and headers at once so the client sees the stream open. */
   open(extraHeaders: Record<string, string> = {}): void {
@@ -58,11 +48,7 @@ export class SseResponse {
   send(value: unknown): Promise<void> | undefined {
     if (!this.writable) return undefined;
     const data = `data: ${JSON.stringify(value)}\n\n`;
-    this.pending += this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(this.flush);
-    }
+    this.batch.add(this.namedEvents ? `event: ${(value as { type?: string }).type ?? 'message'}\n${data}` : data);
     if (!this.res.writableNeedDrain) return undefined;
     return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => undefined);
   }
@@ -78,17 +64,17 @@ export class SseResponse {
 
   /** Ends a complete stream with the `[DONE]` sentinel OpenAI clients wait for. */
   done(): void {
-    if (this.writable) this.res.end(`${this.take()}data: [DONE]\n\n`);
+    if (this.writable) this.res.end(`${this.batch.take()}data: [DONE]\n\n`);
   }
 
   /** Ends the stream without a sentinel (the Responses API ends on its terminal event). */
   end(): void {
-    const text = this.take();
+    const text = this.batch.take();
     if (this.writable) this.res.end(text || undefined);
   }
 
   /** Ends a failed stream with an error event and no `[DONE]`, so no client mistakes it for a finished answer. */
   fail(errorBody: unknown): void {
-    if (this.writable) this.res.end(`${this.take()}data: ${JSON.stringify(errorBody)}\n\n`);
+    if (this.writable) this.res.end(`${this.batch.take()}data: ${JSON.stringify(errorBody)}\n\n`);
   }
 }

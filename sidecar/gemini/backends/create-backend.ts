@@ -3,6 +3,7 @@ import type { GoogleAuth } from 'google-auth-library';
 import type { SidecarConfig } from '../../config/config-schema';
 import { vertexAuthMode, type VertexConfig } from '../../config/vertex-config';
 import type { Logger } from '../../observability/logger';
+import { loadOnFirstUse } from '../../util/load-on-first-use';
 import { AccessTokens, CLOUD_PLATFORM_SCOPE, credentialFailureReason, type TokenEvent } from './access-tokens';
 import { developerApiBackend } from './developer-api';
 import type { GeminiBackend } from './gemini-backend';
@@ -70,19 +71,11 @@ function silenceExternalCredentialNotices(): void {
   };
 }
 
-/**
- * google-auth-library and what it pulls in (gaxios, gcp-metadata, jws) add about 20 MB to a Node process; it is loaded
- * only when Vertex with OAuth is configured, not by every sidecar that talks to the Developer API.
- */
-function loadGoogleAuth(): typeof import('google-auth-library') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-  return require('google-auth-library') as typeof import('google-auth-library');
-}
-
 /** The GoogleAuth (Application Default Credentials) of a Vertex config: its key or external-account file, else ADC's search. */
 export function createGoogleAuth(vertex: VertexConfig): GoogleAuth {
   if (vertex.credentialsFile) silenceExternalCredentialNotices();
-  const { GoogleAuth } = loadGoogleAuth();
+  // google-auth-library with gaxios, gcp-metadata and jws: only a sidecar on Vertex with OAuth loads them.
+  const { GoogleAuth } = loadOnFirstUse<typeof import('google-auth-library')>('google-auth-library');
   return new GoogleAuth({
     scopes: [CLOUD_PLATFORM_SCOPE],
     ...(vertex.credentialsFile ? { credentials: readCredentialsFile(vertex.credentialsFile) } : {}),
