@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { jsonBody } from './json-body';
 import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
 import { httpServerSpan } from '../observability/http-server-span';
 import { clientAuth } from './client-auth';
@@ -22,7 +23,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.config.auth.clientKeys.length > 0) app.use(clientAuth(deps.config.auth.clientKeys));
   app.use(passthroughProxy(deps));
   // Any content type is read as JSON: `curl -d` without -H sends application/x-www-form-urlencoded.
-  const json = express.json({ limit: deps.config.server.bodyLimitBytes, type: () => true });
+  const json = jsonBody(deps.config.server.bodyLimitBytes);
   const methodsByPath = new Map<string, string[]>();
   for (const route of buildRoutes(deps)) {
     if (route.json) app[route.method](route.path, json, route.handler);
