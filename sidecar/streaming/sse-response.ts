@@ -22,19 +22,34 @@ export class SseResponse {
    * Nothing waits for more data: the tick ends as soon as the events at hand are built.
    */
   private readonly batch = new TurnBatch((text) => {
-    if (this.writable) this.res.write(text);
+    if (!this.writable) return;
+    this.wrote = true;
+    this.res.write(text);
   }, (flush) => process.nextTick(flush));
+
+  /** Whether anything (and so the head) went to the socket. */
+  private wrote = false;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly namedEvents = false,
   ) {}
 
-  /** Sends the status line and headers at once so the client sees the stream open. */
+  /**
+   * Opens the stream: the status line and headers leave with the first events when those are queued in this turn of
+   * the event loop (the usual case: Gemini's first chunk tends to arrive with its headers), else on their own at the
+   * end of the turn, so the client sees the stream open without waiting for the model. One socket write per stream
+   * fewer than flushing them here.
+   */
   open(extraHeaders: Record<string, string> = {}): void {
     this.res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
-    this.res.flushHeaders();
+    setImmediate(this.flushHeadersIfIdle);
   }
+
+  // writeHead only stores the head until the first write. flushHeaders after that still makes an empty socket write.
+  private readonly flushHeadersIfIdle = (): void => {
+    if (!this.wrote && this.writable) this.res.flushHeaders();
+  };
 
   /** Whether the client is still there. */
   get writable(): boolean {

@@ -129,8 +129,42 @@ describe('SseResponse on a real socket', () => {
     const reader = readEvents(started.url);
     await reader.done;
     expect(reader.events).toEqual(['data: {"n":1}', 'data: {"n":2}', 'data: {"n":3}', 'data: [DONE]']);
-    // The headers (flushed at open) and then one write for three events, the sentinel and the chunked terminator.
+    // The headers (flushed on their own at the end of open's turn) and then one write for three events, the sentinel
+    // and the chunked terminator.
     expect(started.writes()).toBe(2);
+  });
+
+  it('sends the headers with the first events when those are queued in the turn the stream opened', async () => {
+    const started = await sseServer(async (sse) => {
+      sse.sendAll([{ n: 1 }, { n: 2 }]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sse.send({ n: 3 });
+      sse.done();
+    });
+    server = started.server;
+    const reader = readEvents(started.url);
+    const response = await reader.response;
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    await reader.done;
+    expect(reader.events).toEqual(['data: {"n":1}', 'data: {"n":2}', 'data: {"n":3}', 'data: [DONE]']);
+    // Headers and the first two events in one write, the third event and the end in another.
+    expect(started.writes()).toBe(2);
+  });
+
+  it('opens the stream for the client before the first event when none comes in that turn', async () => {
+    let release!: () => void;
+    const started = await sseServer(async (sse) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      sse.done();
+    });
+    server = started.server;
+    const reader = readEvents(started.url);
+    const response = await reader.response;
+    expect(response.statusCode).toBe(200);
+    expect(reader.events).toEqual([]);
+    release();
+    await reader.done;
+    expect(reader.events).toEqual(['data: [DONE]']);
   });
 
   it('holds nothing back between ticks: each event reaches the client before the next is sent', async () => {
