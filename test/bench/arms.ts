@@ -147,7 +147,7 @@ export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArm
 }
 
 export async function startCeiling(env: BenchEnv, double: Double): Promise<Arm> {
-  const process = startProcess('ceiling', env.node, [join(BENCH_DIST, 'ceiling.js'), '--port', '0', '--upstream', double.origin], {
+  const process = startProcess('ceiling', env.node, [...(env.sidecarNodeArgs ?? []), join(BENCH_DIST, 'ceiling.js'), '--port', '0', '--upstream', double.origin], {
     cwd: env.root,
     env: cleanEnv({}),
     logFile: join(env.logsDir, 'ceiling.log'),

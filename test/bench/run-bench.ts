@@ -28,6 +28,7 @@ import { cannon, manyStreams, percentile, streamLoad } from './load';
 import { REPLY_TEXT } from './payloads';
 import { killAllNow, processTree, ResourceWatch, rssKb, stopAll, TICKS_PER_SECOND } from './processes';
 import { readProfile, summarise, summaryMarkdown } from './profile-summary';
+import { targetsSection } from './targets';
 import { aggregate, cpu, ms, ratioTable, responsesVersusChat, RESPONSES_TARGET, workloadTable, type NotApplicable, type Results, type Sample } from './report';
 import { WORKLOAD_IDS, workloads, type Verdict, type Workload, type WorkloadId } from './workloads';
 
@@ -63,7 +64,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --profile-seconds S     load under the profiler (default 15)
   --profile-workload ID   a request or stream workload (default chat-c32; not slow-streams)
   --profile-otel-off      profile with OTEL_SDK_DISABLED=true (same as --profile-arm sidecar-otel-off)
-  --profile-arm ARM       the sidecar arm to profile: sidecar, sidecar-chart, sidecar-otel-off (default sidecar)
+  --profile-arm ARM       the arm to profile: sidecar, sidecar-chart, sidecar-otel-off, baseline-chart or ceiling
+                          (default sidecar)
 Results: bench-results/latest.md (and a copy in test/bench/results/<date>.md). Logs: bench-results/logs/.`;
 
 interface Options {
@@ -85,7 +87,7 @@ interface Options {
   profile: boolean;
   profileSeconds: number;
   profileWorkload: WorkloadId;
-  profileArm: SidecarArmId;
+  profileArm: SidecarArmId | 'ceiling';
   baseline: string | undefined;
   maxConcurrent: number | undefined;
   memoryLimitMb: number | undefined;
@@ -152,8 +154,8 @@ function parseOptions(argv: string[]): Options | undefined {
   }
   const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   const profileWorkload = list(values['profile-workload'] ?? 'chat-c32', WORKLOAD_IDS, 'profile-workload')[0] as WorkloadId;
-  const sidecarArms = ARM_IDS.filter(isSidecarArm);
-  const profileArm = list(values['profile-arm'] ?? (values['profile-otel-off'] ? 'sidecar-otel-off' : 'sidecar'), sidecarArms, 'profile-arm')[0] as SidecarArmId;
+  const profilable = [...ARM_IDS.filter(isSidecarArm), 'ceiling'];
+  const profileArm = list(values['profile-arm'] ?? (values['profile-otel-off'] ? 'sidecar-otel-off' : 'sidecar'), profilable, 'profile-arm')[0] as SidecarArmId | 'ceiling';
   return {
     quick,
     rounds: Math.round(number(values.rounds, quick ? 1 : 2, 'rounds')),
@@ -418,12 +420,21 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
     }
   }
   await setStream(double, 10, 0);
+  const oomKills = new Map<ArmId, number>();
   for (const [id, cgroup] of env.memoryCgroups ?? []) {
-    const { peakMb, oomKills } = cgroup.usage();
-    notes.notes.push(`${ARM_LABELS[id as ArmId]} ran in a ${cgroup.limitMb} MiB memory cgroup (Node sized its heap from it): peak ${peakMb === undefined ? 'not reported' : `${Math.round(peakMb)} MiB`}, OOM kills ${oomKills}`);
+    const { peakMb, oomKills: kills } = cgroup.usage();
+    oomKills.set(id as ArmId, kills);
+    notes.notes.push(`${ARM_LABELS[id as ArmId]} ran in a ${cgroup.limitMb} MiB memory cgroup (Node sized its heap from it): peak ${peakMb === undefined ? 'not reported' : `${Math.round(peakMb)} MiB`}, OOM kills ${kills}`);
   }
   const loadAfter = await otherLoad();
-  const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter, idle });
+  const targets = targetsSection({
+    results,
+    idleRssMb: idle.mb,
+    slow: { count: options.slowStreams, chunks: options.slowChunks, delayMs: options.slowDelayMs, rampMs: options.slowRampMs },
+    memoryLimitMb: options.memoryLimitMb,
+    oomKills,
+  });
+  const markdown = renderReport(options, arms, list, { results, na }, notes, { runStarted, loadBefore, loadAfter, idle: idle.lines, targets });
   console.log(`\n${markdown}`);
   save(markdown, options.quick ? 'quick' : undefined);
 }
@@ -432,13 +443,12 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
 const IDLE_SETTLE_MS = 5_000;
 
 /** Each gateway arm's resident set before any request (the sidecar's target: idle RSS ≤ 90 MB), as a report section. */
-async function idleRss(arms: Arm[], env: BenchEnv): Promise<string[]> {
+async function idleRss(arms: Arm[], env: BenchEnv): Promise<{ lines: string[]; mb: Map<ArmId, number> }> {
   await sleep(IDLE_SETTLE_MS);
-  const rows = arms
-    .filter((arm) => arm.id !== 'direct')
-    .map((arm) => `| ${ARM_LABELS[arm.id]} | ${(rssKb(processTree(arm.process.pid)) / 1024).toFixed(1)} MB |`);
+  const mb = new Map(arms.filter((arm) => arm.id !== 'direct').map((arm) => [arm.id, rssKb(processTree(arm.process.pid)) / 1024] as const));
+  const rows = [...mb].map(([id, value]) => `| ${ARM_LABELS[id]} | ${value.toFixed(1)} MB |`);
   const limit = env.memoryLimitMb === undefined ? '' : `; the sidecar arms inside a ${env.memoryLimitMb} MiB memory cgroup, Node sizing its heap from it as in a pod`;
-  return [
+  const lines = [
     '## Idle RSS',
     '',
     `Each arm's process tree (VmRSS) at least ${IDLE_SETTLE_MS / 1000} s after it started, before any request${limit}.`,
@@ -448,6 +458,7 @@ async function idleRss(arms: Arm[], env: BenchEnv): Promise<string[]> {
     ...rows,
     '',
   ];
+  return { lines, mb };
 }
 
 function gitDescribe(): string {
@@ -466,7 +477,7 @@ function renderReport(
   list: Workload[],
   { results, na }: { results: Results; na: NotApplicable },
   notes: RunNotes,
-  run: { runStarted: Date; loadBefore: string; loadAfter: string; idle: string[] },
+  run: { runStarted: Date; loadBefore: string; loadAfter: string; idle: string[]; targets: string[] },
 ): string {
   const minutes = (Date.now() - run.runStarted.getTime()) / 60_000;
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
@@ -481,7 +492,7 @@ function renderReport(
     '- The sidecar runs as `npm start` does (dist/, instrumentation preloaded, config/default.yaml) except: host 127.0.0.1, drainDelayMs 0, access log (stdout) to /dev/null, spans to an OTLP sink in the double.',
     '',
   );
-  lines.push(...run.idle);
+  lines.push(...run.targets, ...run.idle);
   for (const workload of list) {
     const byArm = results.get(workload.id);
     if (!byArm || byArm.size === 0) continue;
@@ -532,7 +543,8 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
   if (workload.type === 'stream') await setStream(double, 10, 0);
-  const arm = await startSidecar({ ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }, double, options.profileArm);
+  const profiled = { ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
+  const arm = options.profileArm === 'ceiling' ? await startCeiling(profiled, double) : await startSidecar(profiled, double, options.profileArm);
   console.log(`${ARM_LABELS[options.profileArm]} under --cpu-prof, ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
   const warmup =
     workload.type === 'cannon'
@@ -545,7 +557,7 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!file) throw new Error(`the sidecar exited (${exit}) without writing a .cpuprofile to ${dir}`);
   const summary = summarise(readProfile(join(dir, file)));
   const markdown = [
-    `# Sidecar CPU profile — ${workload.id}, ${ARM_LABELS[options.profileArm]}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `# CPU profile — ${workload.id}, ${ARM_LABELS[options.profileArm]}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `${Math.round(sample.ok / sample.seconds).toLocaleString('en-US')} req/s while profiled (the profiler slows it down), ${warmup.ok + sample.ok} requests in the profile (2 s warm-up included). Start-up is in the profile too.`,
     '',
