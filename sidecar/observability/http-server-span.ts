@@ -5,7 +5,8 @@ import type { RequestHandler } from 'express';
  * The HTTP SERVER span of each API request, continuing the caller's W3C trace context, named `{method} {route}` once
  * a route matched (semconv stable HTTP server attributes). Written here instead of using the HTTP instrumentation,
  * whose per-request emitter binding and attribute work cost as much CPU as the whole translation (see README,
- * Performance). The body parser (raw-body) binds its callback to the async context, so handlers run inside it.
+ * Performance). The body reader (json-body.ts, or raw-body behind it) binds its callback to the async context, so
+ * handlers run inside it.
  */
 export function httpServerSpan(tracer: Tracer): RequestHandler {
   return (req, res, next) => {

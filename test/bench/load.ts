@@ -21,8 +21,8 @@ export interface CannonResult {
   latencies: Float64Array;
 }
 
-/** Fixed-concurrency load for `seconds` with autocannon. */
-export async function cannon(request: BenchRequest, connections: number, seconds: number, timeoutSeconds: number): Promise<CannonResult> {
+/** Fixed-concurrency load for `seconds` with autocannon; with `rate`, at most that many requests per second in all. */
+export async function cannon(request: BenchRequest, connections: number, seconds: number, timeoutSeconds: number, rate?: number): Promise<CannonResult> {
   const latencies: number[] = [];
   const started = performance.now();
   let instance: autocannon.Instance | undefined;
@@ -36,6 +36,7 @@ export async function cannon(request: BenchRequest, connections: number, seconds
         connections,
         duration: seconds,
         timeout: timeoutSeconds,
+        ...(rate ? { overallRate: rate } : {}),
       },
       (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
     );

@@ -42,6 +42,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --warmup S              seconds of unmeasured load per arm before its first round (default 1)
   --arms LIST             comma-separated, from: ${ARM_IDS.join(', ')} (default all)
   --workloads LIST        comma-separated, from: ${WORKLOAD_IDS.join(', ')} (default all)
+  --rate N                request workloads send at most N req/s in all (autocannon overallRate), so every arm's CPU
+                          per request is read at the same load rather than each at its own saturation
   --no-litellm            leave LiteLLM out (no install, no start)
   --no-portkey            leave Portkey out
   --memory-limit MiB      run each sidecar arm inside a memory cgroup with that limit (the chart's: 512), as a pod's
@@ -91,6 +93,8 @@ interface Options {
   baseline: string | undefined;
   maxConcurrent: number | undefined;
   memoryLimitMb: number | undefined;
+  /** Total req/s for request workloads; undefined: as fast as the arm answers. */
+  rate: number | undefined;
   argv: string[];
 }
 
@@ -119,6 +123,7 @@ function parseOptions(argv: string[]): Options | undefined {
       arms: { type: 'string' },
       workloads: { type: 'string' },
       'no-litellm': { type: 'boolean' },
+      rate: { type: 'string' },
       'no-portkey': { type: 'boolean' },
       'slow-streams': { type: 'string' },
       'slow-chunks': { type: 'string' },
@@ -178,6 +183,7 @@ function parseOptions(argv: string[]): Options | undefined {
     profileArm,
     baseline: values.baseline === undefined ? undefined : resolve(values.baseline),
     maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 2048, 'max-concurrent')),
+    rate: values.rate === undefined ? undefined : Math.round(number(values.rate, 0, 'rate')),
     memoryLimitMb: values['memory-limit'] === undefined ? undefined : Math.round(number(values['memory-limit'], 512, 'memory-limit')),
     argv,
   };
@@ -236,7 +242,7 @@ async function measure(workload: Workload, arm: Arm, double: Double, options: Op
   const markers = workload.markers(arm);
   let partial: Omit<Sample, 'cpuSeconds' | 'peakRssMb' | 'generatorCpuSeconds'>;
   if (workload.type === 'cannon') {
-    const result = await cannon(request, workload.concurrency, seconds, workload.timeoutS);
+    const result = await cannon(request, workload.concurrency, seconds, workload.timeoutS, options.rate);
     partial = { ok: result.ok, errors: result.errors, seconds: result.seconds, latencies: result.latencies };
   } else {
     const result =
