@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import fc from 'fast-check';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, createContextKey } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -104,11 +105,13 @@ describe('jsonBody: the same bodies and the same errors as express.json({ type: 
     expect(readsItself(with_({ 'content-length': '10', 'content-type': 'application/json; charset=utf-16le' }), LIMIT)).toBe(false);
   });
 
-  it('goes on in the async context the request arrived in (the active span), as body-parser does', async () => {
-    const storage = new AsyncLocalStorage<string>();
+  it('goes on in the trace context the request arrived in (the active span), as body-parser does', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    const key = createContextKey('request');
     const app = express();
-    app.use((_req, _res, next) => storage.run('this request', next));
-    app.post('/', jsonBody(LIMIT), (req, res) => void res.json({ store: storage.getStore() ?? null, body: req.body as unknown }));
+    app.use((_req, _res, next) => context.with(context.active().setValue(key, 'this request'), next));
+    app.post('/', jsonBody(LIMIT), (req, res) => void res.json({ store: context.active().getValue(key) ?? null, body: req.body as unknown }));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
@@ -125,6 +128,7 @@ describe('jsonBody: the same bodies and the same errors as express.json({ type: 
       expect(JSON.parse(answer)).toEqual({ store: 'this request', body: { a: 1 } });
     } finally {
       server.close();
+      context.disable();
     }
   });
 
