@@ -12,6 +12,7 @@ import { resolveModel } from '../translate/model-alias';
 import { parseRequestBody } from '../translate/parse-with-param';
 import { geminiResponseToResponses } from '../translate/responses/gemini-response-to-responses';
 import { openAIResponsesRequestSchema, type OpenAIResponsesRequest } from '../translate/responses/openai-responses-schema';
+import { plainResponsesRequest } from '../translate/responses/openai-responses-fast-path';
 import { echoSettings, responseObject, type ResponseContext, type ResponseObject } from '../translate/responses/response-object';
 import { responsesRequestToGemini, type TranslatedResponsesRequest } from '../translate/responses/responses-request-to-gemini';
 import { ItemIds } from '../translate/responses/responses-output';
@@ -53,7 +54,7 @@ export function responsesHandlers(deps: AppDeps, state = new ResponsesState(deps
   const capabilities = new ModelCapabilitiesSource(deps);
 
   const translate = async (req: Request, res: Response, apiKey: string | undefined) => {
-    const parsed = parseRequestBody(openAIResponsesRequestSchema, req.body);
+    const parsed = parseRequestBody(openAIResponsesRequestSchema, req.body, plainResponsesRequest);
     const request = parsed.request;
     const resolved = resolveModel(request.model, deps.config.models.aliases);
     noticeAlias(deps, request.model, resolved.alias);
