@@ -283,11 +283,21 @@ function progress(workload: Workload, round: string, arm: Arm, sample: Sample): 
   );
 }
 
-async function warm(workload: Workload, arm: Arm, seconds: number): Promise<void> {
+/**
+ * Unmeasured load so the arm's code is compiled before its first round. A slow-stream workload is warmed with fast
+ * streams of the same request (8 at a time), then the double goes back to the slow shape: otherwise the first
+ * streams of the burst run through unoptimised code and the first-chunk times measure the JIT, not the arm.
+ */
+async function warm(workload: Workload, arm: Arm, seconds: number, double: Double, options: Options): Promise<void> {
   const request = workload.request(arm);
   const markers = workload.markers(arm);
   if (workload.type === 'cannon') await cannon(request, workload.concurrency, seconds, workload.timeoutS);
   else if (workload.type === 'stream') await streamLoad(request, markers, workload.concurrency, seconds);
+  else {
+    await setStream(double, 10, 0);
+    await streamLoad(request, markers, 8, seconds);
+    await setStream(double, options.slowChunks, options.slowDelayMs);
+  }
 }
 
 // ---- the comparison ----
@@ -416,7 +426,7 @@ async function runComparison(options: Options, env: BenchEnv): Promise<void> {
             notes.notes.push(`${ARM_LABELS[arm.id]} died during ${workload.id} (see ${arm.process.logFile})`);
             continue;
           }
-          if (round === 0 && workload.type !== 'slow') await warm(workload, arm, options.warmup);
+          if (round === 0) await warm(workload, arm, options.warmup, double, options);
           const sample = await measure(workload, arm, double, options, options.duration);
           progress(workload, `${round + 1}/${rounds}`, arm, sample);
           byArm.set(arm.id, [...(byArm.get(arm.id) ?? []), sample]);
