@@ -56,7 +56,7 @@ export interface BenchEnv {
   logsDir: string;
   tmpDir: string;
   node: string;
-  /** Extra arguments for the sidecar's node (e.g. --cpu-prof). */
+  /** Extra arguments for the sidecar arms' node (--node-args, --cpu-prof); the ceiling takes them only when profiled. */
   sidecarNodeArgs?: string[];
   /** `--max-concurrent N`: the sidecar arms' `server.maxConcurrentRequests` (default: config/default.yaml's). */
   maxConcurrent?: number;

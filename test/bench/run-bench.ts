@@ -50,6 +50,8 @@ const USAGE = `Usage: npm run bench -- [options]
                           limit holds it; the report gives its peak and OOM kills (root, cgroup v1 or v2)
   --max-concurrent N      the sidecar arms' server.maxConcurrentRequests (default 2048, config/default.yaml): more
                           slow streams than that are refused with 503 by design
+  --node-args=FLAGS       extra node flags for the sidecar arms, as NODE_OPTIONS would give them in a pod
+                          (e.g. --node-args=--max-semi-space-size=8; several: --node-args="--a --b")
   --baseline DIR          adds the arm baseline-chart: the sidecar built in DIR (its dist/, config/, package.json;
                           node_modules resolved from DIR), chart-default telemetry, for a before/after in one run
   --slow-streams N        concurrent slow streams (default 1000)
@@ -92,6 +94,8 @@ interface Options {
   profileArm: SidecarArmId | 'ceiling';
   baseline: string | undefined;
   maxConcurrent: number | undefined;
+  /** Extra node flags for the sidecar arms (e.g. heap sizing), space-separated. */
+  nodeArgs: string[];
   memoryLimitMb: number | undefined;
   /** Total req/s for request workloads; undefined: as fast as the arm answers. */
   rate: number | undefined;
@@ -141,6 +145,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'profile-arm': { type: 'string' },
       baseline: { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'node-args': { type: 'string' },
       'memory-limit': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -182,6 +187,7 @@ function parseOptions(argv: string[]): Options | undefined {
     profileWorkload,
     profileArm,
     baseline: values.baseline === undefined ? undefined : resolve(values.baseline),
+    nodeArgs: (values['node-args'] ?? '').split(/\s+/).filter(Boolean),
     maxConcurrent: values['max-concurrent'] === undefined ? undefined : Math.round(number(values['max-concurrent'], 2048, 'max-concurrent')),
     rate: values.rate === undefined ? undefined : Math.round(number(values.rate, 0, 'rate')),
     memoryLimitMb: values['memory-limit'] === undefined ? undefined : Math.round(number(values['memory-limit'], 512, 'memory-limit')),
@@ -315,7 +321,7 @@ async function startArms(options: Options, env: BenchEnv, double: Double, notes:
       let arm: Arm;
       if (id === 'direct') arm = directArm(double);
       else if (isSidecarArm(id)) arm = await startSidecar(env, double, id);
-      else if (id === 'ceiling') arm = await startCeiling(env, double);
+      else if (id === 'ceiling') arm = await startCeiling({ ...env, sidecarNodeArgs: [] }, double);
       else if (id === 'portkey') arm = await startPortkey(env, double);
       else {
         const venv = await ensureLitellm(env, options.cacheDir, options.python, options.litellmInstallTimeoutS * 1000);
@@ -559,7 +565,7 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
   if (workload.type === 'stream') await setStream(double, 10, 0);
-  const profiled = { ...env, sidecarNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] };
+  const profiled = { ...env, sidecarNodeArgs: [...(env.sidecarNodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${dir}`] };
   const arm = options.profileArm === 'ceiling' ? await startCeiling(profiled, double) : await startSidecar(profiled, double, options.profileArm);
   console.log(`${ARM_LABELS[options.profileArm]} under --cpu-prof, ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
   const warmup =
@@ -597,6 +603,7 @@ async function main(): Promise<void> {
   const tmpDir = mkdtempSync(join(tmpdir(), 'sidecar-bench-'));
   const env: BenchEnv = {
     root: ROOT, logsDir, tmpDir, node: process.execPath, baselineRoot: options.baseline, maxConcurrent: options.maxConcurrent,
+    sidecarNodeArgs: options.nodeArgs,
     memoryLimitMb: options.memoryLimitMb, memoryCgroups: new Map(),
   };
   try {
