@@ -617,6 +617,51 @@ describe('trace export (tracing.otlpEndpoint)', () => {
   }, 60_000);
 });
 
+describe("Node's young generation (nodeMaxSemiSpaceMb)", () => {
+  const STANDALONE = 'standalone-existing-secret-values.yaml';
+  const SIDECAR = 'sidecar-kong-secret-values.yaml';
+  /** NODE_OPTIONS entries of the sidecar container in both modes for the same --set values. */
+  const nodeOptions = async (sets: string[]): Promise<Array<{ where: string; values: Array<string | undefined> }>> => {
+    const [standalone, sidecar] = await Promise.all([render(3, [STANDALONE], sets), render(3, [SIDECAR], sets)]);
+    const sidecarValues = ci(SIDECAR).values.sidecar as { target: string; native?: boolean };
+    const snippet = parse((one(parseManifests(sidecar), 'ConfigMap', '-snippet').data as Record<string, string>)['snippet.yaml']!);
+    const containers = [
+      { where: 'Deployment', container: containersOf(one(parseManifests(standalone), 'Deployment'))[0] },
+      { where: 'snippet', container: snippetParts(sidecarValues.target, sidecarValues.native ?? true, snippet).container },
+    ];
+    return containers.map(({ where, container }) => ({
+      where,
+      values: (container?.env ?? []).filter((variable) => variable.name === 'NODE_OPTIONS').map((variable) => variable.value),
+    }));
+  };
+
+  it('gives Node a 4 MB semi-space by default in both modes, and nothing with 0', async () => {
+    for (const found of await nodeOptions([])) expect(found).toEqual({ where: found.where, values: ['--max-semi-space-size=4'] });
+    for (const found of await nodeOptions(['nodeMaxSemiSpaceMb=0'])) expect(found).toEqual({ where: found.where, values: [] });
+    for (const found of await nodeOptions(['nodeMaxSemiSpaceMb=16'])) expect(found).toEqual({ where: found.where, values: ['--max-semi-space-size=16'] });
+    for (const file of CI_FILES) {
+      const { values, objects, notes: notesText } = ci(file);
+      if ((values.extraEnvVars as Array<{ name: string }> | undefined)?.some((variable) => variable.name === 'NODE_OPTIONS')) continue;
+      const containers = values.mode === 'sidecar' ? [] : [containersOf(one(objects[3], 'Deployment'))[0]];
+      for (const container of containers) expect({ file, node: container?.env?.find((variable) => variable.name === 'NODE_OPTIONS')?.value }).toEqual({ file, node: '--max-semi-space-size=4' });
+      expect(notesText).toBeDefined();
+    }
+  }, 60_000);
+
+  it("leaves NODE_OPTIONS to extraEnvVars when they set it, listing it once", async () => {
+    for (const found of await nodeOptions(['extraEnvVars[0].name=NODE_OPTIONS', 'extraEnvVars[0].value=--max-old-space-size=300'])) {
+      expect(found).toEqual({ where: found.where, values: ['--max-old-space-size=300'] });
+    }
+  }, 60_000);
+
+  it('refuses a negative or fractional size', async () => {
+    for (const value of ['-1', '2.5']) {
+      const result = await template(3, [STANDALONE], [`nodeMaxSemiSpaceMb=${value}`]);
+      expect(result.stderr).toMatch(/nodeMaxSemiSpaceMb/);
+    }
+  }, 60_000);
+});
+
 describe('charts/README.md', () => {
   it('describes the chart that is there, not one still to be written', () => {
     const chartsDir = join(REPOSITORY_ROOT, 'charts');

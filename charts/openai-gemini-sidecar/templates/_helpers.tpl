@@ -370,6 +370,10 @@ config.gemini.baseUrl, else the sidecar's default. */}}
 {{- include "ogs.storeEnv" . }}
 {{- include "ogs.vertexEnv" . }}
 {{- include "ogs.otelEnv" . }}
+{{- if and .Values.nodeMaxSemiSpaceMb (not (has "NODE_OPTIONS" (splitList " " (include "ogs.extraEnvNames" .)))) }}
+- name: NODE_OPTIONS
+  value: {{ printf "--max-semi-space-size=%d" (int .Values.nodeMaxSemiSpaceMb) | quote }}
+{{- end }}
 {{- with .Values.extraEnvVars }}
 {{ toYaml . }}
 {{- end }}
