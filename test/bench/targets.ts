@@ -84,7 +84,7 @@ function firstChunks(context: TargetContext): Line[] {
 function manyStreams(context: TargetContext): Line[] {
   const seconds = (context.slow.chunks * context.slow.delayMs) / 1000;
   const target = `2,000 slow streams of 30 s inside the chart's ${CHART_MEMORY_LIMIT_MB} MiB limit: all complete, none cut`;
-  const how = `--workloads slow-streams --slow-streams 2000 --slow-chunks 60 --slow-delay-ms 500 --memory-limit ${CHART_MEMORY_LIMIT_MB}`;
+  const how = `--workloads slow-streams --slow-streams 2000 --slow-chunks 60 --slow-delay-ms 500 --memory-limit ${CHART_MEMORY_LIMIT_MB} --node-args=--max-semi-space-size=4 (the chart's heap setting)`;
   const value = get(context, 'slow-streams', 'sidecar-chart');
   if (!value || context.slow.count < 2000 || seconds < 30 || context.memoryLimitMb !== CHART_MEMORY_LIMIT_MB) return [missing(target, how)];
   const oom = context.oomKills.get('sidecar-chart') ?? 0;
