@@ -1,19 +1,10 @@
 import fc from 'fast-check';
+import { parseOutcome } from '../../helpers/parse-outcome';
 import { plainChatRequest } from '@sidecar/translate/chat-completions/openai-chat-fast-path';
 import { openAIChatRequestSchema } from '@sidecar/translate/chat-completions/openai-chat-schema';
 import { parseOpenAIChatRequest } from '@sidecar/translate/chat-completions/parse-openai-chat-request';
 import { parseRequestBody } from '@sidecar/translate/parse-with-param';
 import { chatBody } from '../../fuzz/openai-chat-arbitraries';
-
-/** The outcome of a parse as a value: the result, or the error's class, message, param and code. */
-function outcome(parse: () => unknown): unknown {
-  try {
-    return { ok: parse() };
-  } catch (error) {
-    const { message, param, code } = error as { message: string; param?: unknown; code?: unknown };
-    return { error: [(error as Error).constructor.name, message, param, code] };
-  }
-}
 
 describe('plainChatRequest', () => {
   it.each([false, true])('leaves every outcome as zod alone gave it, result or 400 (2,000 arbitrary bodies, wild %s)', (wild) => {
@@ -23,7 +14,7 @@ describe('plainChatRequest', () => {
       fc.property(chatBody(wild), (value) => {
         const body = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
         if (plainChatRequest(body)) fast++;
-        expect(outcome(() => parseOpenAIChatRequest(body))).toStrictEqual(outcome(() => parseRequestBody(openAIChatRequestSchema, body)));
+        expect(parseOutcome(() => parseOpenAIChatRequest(body))).toStrictEqual(parseOutcome(() => parseRequestBody(openAIChatRequestSchema, body)));
       }),
       { numRuns: 2_000 },
     );

@@ -1,17 +1,8 @@
 import fc from 'fast-check';
+import { parseOutcome } from '../../helpers/parse-outcome';
 import { parseRequestBody } from '@sidecar/translate/parse-with-param';
 import { plainResponsesRequest } from '@sidecar/translate/responses/openai-responses-fast-path';
 import { openAIResponsesRequestSchema } from '@sidecar/translate/responses/openai-responses-schema';
-
-/** The outcome of a parse as a value: the result, or the error's class, message, param and code. */
-function outcome(parse: () => unknown): unknown {
-  try {
-    return { ok: parse() };
-  } catch (error) {
-    const { message, param, code } = error as { message: string; param?: unknown; code?: unknown };
-    return { error: [(error as Error).constructor.name, message, param, code] };
-  }
-}
 
 /** Mostly valid values for each field, with a share of wrong types and bounds when `wild`. */
 function responsesBody(wild: boolean): fc.Arbitrary<Record<string, unknown>> {
@@ -65,8 +56,8 @@ describe('plainResponsesRequest', () => {
         // Through JSON text, as every body reaches the sidecar.
         const body = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
         if (plainResponsesRequest(body)) fast++;
-        expect(outcome(() => parseRequestBody(openAIResponsesRequestSchema, body, plainResponsesRequest))).toStrictEqual(
-          outcome(() => parseRequestBody(openAIResponsesRequestSchema, body)),
+        expect(parseOutcome(() => parseRequestBody(openAIResponsesRequestSchema, body, plainResponsesRequest))).toStrictEqual(
+          parseOutcome(() => parseRequestBody(openAIResponsesRequestSchema, body)),
         );
       }),
       { numRuns: 2_000 },
