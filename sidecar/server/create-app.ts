@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { jsonBody } from './json-body';
 import { MethodNotAllowedError, NotFoundError, UriTooLongError } from '../errors/sidecar-error';
 import { httpServerSpan } from '../observability/http-server-span';
 import { clientAuth } from './client-auth';
@@ -7,6 +6,7 @@ import { consumerMiddleware } from './consumer-middleware';
 import type { AppDeps } from './app-deps';
 import { accessLog } from './access-log';
 import { errorMiddleware } from './error-middleware';
+import { jsonBody } from './json-body';
 import { passthroughProxy } from './passthrough-proxy';
 import { buildRoutes } from './routes';
 

@@ -3,17 +3,16 @@ import { context } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 
 /** An error shaped as body-parser's (https://github.com/expressjs/body-parser#errors), so one error mapping serves both. */
-function bodyError(status: number, type: string, message: string, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { status, statusCode: status, expose: true, type, ...extra });
+function bodyError(status: number, type: string, message: string): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, expose: true, type });
 }
 
-/** `charset` of a Content-Type, lower-cased, or undefined; null when the header is too odd to judge here. */
-function charsetOf(contentType: string | undefined): string | undefined | null {
-  if (contentType === undefined) return undefined;
+/** A Content-Type naming no charset, or UTF-8 (quoted or not, any case); anything else is body-parser's to judge. */
+function utf8OrNoCharset(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
   const at = contentType.toLowerCase().indexOf('charset=');
-  if (at === -1) return undefined;
-  const value = contentType.slice(at + 'charset='.length).split(';')[0]!.trim().toLowerCase();
-  return /^"?utf-8"?$/.test(value) ? 'utf-8' : null;
+  if (at === -1) return true;
+  return /^"?utf-8"?$/.test(contentType.slice(at + 'charset='.length).split(';')[0]!.trim().toLowerCase());
 }
 
 /**
@@ -28,7 +27,7 @@ export function readsItself(req: IncomingMessage, limit: number): boolean {
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
   const length = Number(headers['content-length']);
   if (!(length > 0 && length <= limit)) return false;
-  return charsetOf(headers['content-type']) !== null;
+  return utf8OrNoCharset(headers['content-type']);
 }
 
 /** The first character that is not JSON whitespace (RFC 8259 ws), or ''. */
@@ -61,12 +60,12 @@ export function jsonBody(limit: number): RequestHandler {
     const settle = (error?: Error): void => {
       if (settled) return;
       settled = true;
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
       context.with(active, next, undefined, error);
     };
     const onData = (chunk: Buffer): void => void chunks.push(chunk);
-    const onError = (): void => settle(bodyError(400, 'request.aborted', 'request aborted'));
-    const onClose = (): void => settle(bodyError(400, 'request.aborted', 'request aborted'));
+    // An error or a close before 'end': the client left mid-body (raw-body's request.aborted).
+    const onAborted = (): void => settle(bodyError(400, 'request.aborted', 'request aborted'));
     const onEnd = (): void => {
       let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       // body-parser's decoder drops a leading byte-order mark; JSON.parse would not.
@@ -89,6 +88,6 @@ export function jsonBody(limit: number): RequestHandler {
       }
       settle();
     };
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
   };
 }

@@ -56,7 +56,7 @@ export interface BenchEnv {
   logsDir: string;
   tmpDir: string;
   node: string;
-  /** Extra arguments for the sidecar arms' node (--node-args, --cpu-prof); the ceiling takes them only when profiled. */
+  /** Extra arguments for the sidecar arms' node (--node-args, --cpu-prof). */
   sidecarNodeArgs?: string[];
   /** `--max-concurrent N`: the sidecar arms' `server.maxConcurrentRequests` (default: config/default.yaml's). */
   maxConcurrent?: number;
@@ -146,8 +146,9 @@ export async function startSidecar(env: BenchEnv, double: Double, id: SidecarArm
   return { id, label: ARM_LABELS[id], origin: `http://127.0.0.1:${port}`, dialect: 'openai', headers: { authorization: `Bearer ${CALLER_KEY}` }, process, version };
 }
 
-export async function startCeiling(env: BenchEnv, double: Double): Promise<Arm> {
-  const process = startProcess('ceiling', env.node, [...(env.sidecarNodeArgs ?? []), join(BENCH_DIST, 'ceiling.js'), '--port', '0', '--upstream', double.origin], {
+/** The Express + undici ceiling; `nodeArgs` only for profiling it (--node-args is for the sidecar arms). */
+export async function startCeiling(env: BenchEnv, double: Double, nodeArgs: readonly string[] = []): Promise<Arm> {
+  const process = startProcess('ceiling', env.node, [...nodeArgs, join(BENCH_DIST, 'ceiling.js'), '--port', '0', '--upstream', double.origin], {
     cwd: env.root,
     env: cleanEnv({}),
     logFile: join(env.logsDir, 'ceiling.log'),

@@ -321,7 +321,7 @@ async function startArms(options: Options, env: BenchEnv, double: Double, notes:
       let arm: Arm;
       if (id === 'direct') arm = directArm(double);
       else if (isSidecarArm(id)) arm = await startSidecar(env, double, id);
-      else if (id === 'ceiling') arm = await startCeiling({ ...env, sidecarNodeArgs: [] }, double);
+      else if (id === 'ceiling') arm = await startCeiling(env, double);
       else if (id === 'portkey') arm = await startPortkey(env, double);
       else {
         const venv = await ensureLitellm(env, options.cacheDir, options.python, options.litellmInstallTimeoutS * 1000);
@@ -565,8 +565,11 @@ async function runProfile(options: Options, env: BenchEnv): Promise<void> {
   if (!workload || workload.type === 'slow') throw new Error(`--profile-workload must be a request or stream workload, got ${options.profileWorkload}`);
   const double = await startDouble(env);
   if (workload.type === 'stream') await setStream(double, 10, 0);
-  const profiled = { ...env, sidecarNodeArgs: [...(env.sidecarNodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${dir}`] };
-  const arm = options.profileArm === 'ceiling' ? await startCeiling(profiled, double) : await startSidecar(profiled, double, options.profileArm);
+  const profilerArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  const arm =
+    options.profileArm === 'ceiling'
+      ? await startCeiling(env, double, profilerArgs)
+      : await startSidecar({ ...env, sidecarNodeArgs: [...(env.sidecarNodeArgs ?? []), ...profilerArgs] }, double, options.profileArm);
   console.log(`${ARM_LABELS[options.profileArm]} under --cpu-prof, ${workload.id} for ${options.profileSeconds} s after a 2 s warm-up`);
   const warmup =
     workload.type === 'cannon'
